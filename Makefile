@@ -1,0 +1,123 @@
+# netpatrol — one non-recursive Makefile, out-of-tree builds in build/<variant>/.
+#
+#   make                 build the library, the CLI and the tests (build/default)
+#   make demo            install deps, build, scan examples/posts.jsonl
+#   make check           install deps, run every test, then again under ASan+UBSan
+#   make check SAN=address,undefined   one sanitizer run only
+#   make bench           benchmarks against the peers (needs ../shared/bench)
+#
+# Modules are the folders of src/; each may add rules in src/<m>/module.mk.
+
+SAN      ?=
+VARIANT  ?= $(if $(SAN),san,default)
+BUILD    := build/$(VARIANT)
+GEN      := build/gen
+SHARED   ?= ../shared
+CC       ?= cc
+
+PKGS     := libhs libutf8proc jansson libxxhash
+SVC_PKGS := sqlite3 libmicrohttpd libsodium
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(SVC_PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+SVC_LIBS   := $(shell pkg-config --libs $(SVC_PKGS) 2>/dev/null)
+
+WARN   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
+OPT    := $(if $(SAN),-O1 -fno-omit-frame-pointer -fsanitize=$(SAN) -fno-sanitize-recover=all,-O2)
+CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g $(OPT) $(WARN) \
+              -fvisibility=hidden -MMD -MP -Iinclude -Isrc -I$(GEN) $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL := $(if $(SAN),-fsanitize=$(SAN)) $(LDFLAGS)
+
+# Library modules in dependency order (lowest first).  store/server link SQLite etc.
+LIB_MODULES := util text match detect similar classify rules engine
+SVC_MODULES := store server
+
+srcs_of = $(sort $(wildcard src/$(1)/*.c))
+objs_of = $(patsubst %.c,$(BUILD)/obj/%.o,$(call srcs_of,$(1)))
+
+LIB_OBJS := $(foreach m,$(LIB_MODULES),$(call objs_of,$(m)))
+SVC_OBJS := $(foreach m,$(SVC_MODULES),$(call objs_of,$(m)))
+CLI_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard cli/*.c)))
+
+LIB     := $(BUILD)/lib/libnetpatrol.a
+SVC_LIB := $(BUILD)/lib/libnetpatrol_svc.a
+BIN     := $(BUILD)/bin/netpatrol
+
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+TOOL_SRCS  := $(sort $(wildcard bench/bench_*.c fuzz/replay.c))
+TOOL_BINS  := $(patsubst %.c,$(BUILD)/%,$(TOOL_SRCS))
+
+# Generated tables (src/text/module.mk and friends add to it).
+GENERATED :=
+
+.PHONY: all lib cli tests deps demo check check-one test golden-update bench models clean \
+        serve-demo fuzz
+all: cli tests
+
+-include $(sort $(wildcard src/*/module.mk))
+
+lib: $(LIB)
+cli: $(BIN)
+tests: $(UNIT_BINS) $(TOOL_BINS)
+
+$(BUILD)/obj/%.o: %.c | $(GENERATED)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(SVC_LIB): $(SVC_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^ $(if $(SVC_OBJS),,)
+
+$(BIN): $(CLI_OBJS) $(SVC_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJS) $(SVC_LIB) $(LIB) $(SVC_LIBS) $(PKG_LIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(SVC_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(SVC_LIB) $(LIB) $(SVC_LIBS) $(PKG_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIB) $(PKG_LIBS)
+
+$(BUILD)/fuzz/%: $(BUILD)/obj/fuzz/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIB) $(PKG_LIBS)
+
+deps:
+	@tools/install-deps.sh
+
+# The README's first command: build and run the main job on the bundled examples.
+demo: deps
+	@$(MAKE) --no-print-directory cli
+	$(BIN) scan examples/posts.jsonl --format text --output build/demo-report.txt || [ $$? -eq 0 ]
+	@cat build/demo-report.txt
+	@$(BIN) scan examples/posts.jsonl --output build/demo-verdicts.jsonl
+	@echo "verdicts (JSON Lines): build/demo-verdicts.jsonl"
+
+# One suite in one build variant (used by check, and by check SAN=...).
+check-one: all
+	@BUILD=$(BUILD) SHARED=$(SHARED) tests/run
+
+# The README's second command: every test, plain and under ASan+UBSan.
+check: deps
+	@$(MAKE) --no-print-directory check-one
+	@$(MAKE) --no-print-directory check-one SAN=address,undefined
+	@tools/sum-results.sh build/default/test-results.txt build/san/test-results.txt
+
+golden-update: all
+	@BUILD=$(BUILD) UPDATE=1 tests/run-golden
+
+bench: deps all
+	@BUILD=$(BUILD) SHARED=$(SHARED) bench/run-all.sh
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJS:.o=.d) $(SVC_OBJS:.o=.d) $(CLI_OBJS:.o=.d) \
+         $(patsubst %.c,$(BUILD)/obj/%.d,$(UNIT_SRCS) $(TOOL_SRCS))
