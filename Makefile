@@ -25,7 +25,7 @@ SVC_LIBS   := $(shell pkg-config --libs $(SVC_PKGS) 2>/dev/null)
 WARN   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
 OPT    := $(if $(SAN),-O1 -fno-omit-frame-pointer -fsanitize=$(SAN) -fno-sanitize-recover=all,-O2)
 CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g $(OPT) $(WARN) \
-              -fvisibility=hidden -MMD -MP -Iinclude -Isrc -I$(GEN) $(PKG_CFLAGS) $(CFLAGS)
+              -fvisibility=hidden -MMD -MP -Iinclude -Isrc -I. -I$(GEN) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL := $(if $(SAN),-fsanitize=$(SAN)) $(LDFLAGS)
 
 # Library modules in dependency order (lowest first).  store/server link SQLite etc.

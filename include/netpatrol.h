@@ -121,7 +121,7 @@ typedef struct np_scratch np_scratch;
 typedef struct np_diagnostics np_diagnostics;
 NP_API int np_engine_compile(const np_engine_config *cfg, const np_source *srcs, size_t n,
                              np_engine **out, np_diagnostics **diag_out, np_error *err);
-/* Loads every *.rules, lexicons/*.txt and *.norm file below dir (sorted) and compiles. */
+/* Loads every *.rules, lexicons/NAME.txt and *.norm file below dir (sorted) and compiles. */
 NP_API int np_engine_compile_dir(const np_engine_config *cfg, const char *dir, np_engine **out,
                                  np_diagnostics **diag_out, np_error *err);
 NP_API void np_engine_free(np_engine *e);
@@ -156,7 +156,8 @@ typedef struct np_post {
 } np_post;
 
 typedef struct np_span {
-  const char *name;     /* "$fee", or "lexicon:name" */
+  const char *name;     /* string name, e.g. "$fee" */
+  const char *term;     /* lexicon term that matched (as written in the lexicon), or NULL */
   uint32_t start, end;  /* byte offsets into the ORIGINAL text */
 } np_span;
 
@@ -199,6 +200,13 @@ NP_API int np_scan(const np_engine *e, np_scratch *s, const np_post *post, const
 NP_API int np_scan_json(const np_engine *e, np_scratch *s, const char *line, size_t len,
                         uint64_t line_no, const char **json_out, size_t *json_len, int *is_error,
                         np_error *err);
+
+/* The verdict of the last np_scan_json on this scratch, or NULL if that
+ * record was an error record.  Valid until the next scan on the scratch. */
+NP_API const np_verdict *np_scratch_verdict(const np_scratch *s);
+
+/* The i-th keyword of the rule language (for `netpatrol rules keywords`), NULL past the end. */
+NP_API const char *np_rule_keyword(size_t i);
 
 /* Named values visible to rule conditions (pii.*, indicator.*, clf.*, ...):
  * the i-th name known to this engine, NULL past the end. */

@@ -73,6 +73,7 @@ struct np_scratch {
   util_vec hit_spans;      /* np_span */
   util_vec indicators;     /* np_indicator (filled by the detect stage) */
   np_verdict verdict;
+  int verdict_ok;          /* the last np_scan_json produced a verdict */
   util_buf out;            /* JSON output */
   np_post post;            /* the post being scanned (borrowed) */
   void *detect;
@@ -85,6 +86,21 @@ struct np_scratch {
 int engine_value_register(np_engine *e, const char *name);
 /* Slot of a name, or -1. */
 int engine_value_slot(const np_engine *e, const char *name);
+
+/* Private helpers shared by the engine's files. */
+int engine_values_init(np_engine *e);
+void engine_values_free(np_engine *e);
+/* Builds the matcher patterns from the parsed rules and lexicons. */
+int engine_patterns_build(np_engine *e, const np_source *srcs, size_t n_srcs, rules_diags *diags,
+                          np_error *err);
+void engine_patterns_free(np_engine *e);
+/* Writes the verdict of the last np_scan as one JSON line into out. */
+int engine_verdict_json(const np_engine *e, np_scratch *s, const char *id_json, size_t id_len,
+                        const char *extra_json, size_t extra_len, util_buf *out);
+/* Runs one post (text already known to be valid UTF-8) into s->verdict. */
+int engine_scan_post(const np_engine *e, np_scratch *s, const np_post *post, np_error *err);
+/* Index of a lexicon by name, or -1. */
+int engine_lexicon_find(const np_engine *e, const char *name);
 
 /* ---- stage seams: each returns 0 or a negative NP_E* ------------------ */
 /* Called once at compile time, before rules are parsed (register values). */

@@ -112,7 +112,11 @@ typedef struct rules_set {
   const np_allocator *alloc;
   util_vec rules;      /* rules_rule */
   uint32_t n_strings;  /* total strings across all rules */
-  util_vec values;     /* char * names of the value slots referenced (index = slot) */
+  util_vec values;     /* char * names of the value slots referenced (index = slot;
+                          NULL for slots of a resolver that no condition reads) */
+  char **names;        /* hash table of every rule name seen, also of rules that
+                          failed, so duplicates are caught across files */
+  size_t names_cap, n_names;
 } rules_set;
 
 /* Resolves a named value ("pii.phone", "clf.offensive", "text.length") to a

@@ -12,7 +12,7 @@ void *util_malloc(const np_allocator *a, size_t n) {
 void *util_calloc(const np_allocator *a, size_t count, size_t size) {
   if (size && count > SIZE_MAX / size) return NULL;
   void *p = util_malloc(a, count * size);
-  if (p) memset(p, 0, count * size ? count * size : 1);
+  if (p) memset(p, 0, count * size == 0 ? 1 : count * size);
   return p;
 }
 
