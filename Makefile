@@ -45,8 +45,13 @@ BIN     := $(BUILD)/bin/netpatrol
 
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
-TOOL_SRCS  := $(sort $(wildcard bench/bench_*.c fuzz/replay.c))
+TOOL_SRCS  := $(sort $(wildcard bench/bench_*.c))
 TOOL_BINS  := $(patsubst %.c,$(BUILD)/%,$(TOOL_SRCS))
+# Each fuzz target is built twice: a plain replay binary (replays its corpus in
+# make check, gcc + sanitizers) and, with `make fuzz`, a libFuzzer binary (clang).
+FUZZ_SRCS  := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BINS  := $(patsubst fuzz/fuzz_%.c,$(BUILD)/fuzz/replay_%,$(FUZZ_SRCS))
+TOOL_BINS  += $(FUZZ_BINS)
 
 # Generated tables (src/text/module.mk and friends add to it).
 GENERATED :=
@@ -85,9 +90,17 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIB) $(PKG_LIBS)
 
-$(BUILD)/fuzz/%: $(BUILD)/obj/fuzz/%.o $(LIB)
+$(BUILD)/fuzz/replay_%: $(BUILD)/obj/fuzz/fuzz_%.o $(BUILD)/obj/fuzz/replay.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIB) $(PKG_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@for f in $(FUZZ_SRCS); do t=$$(basename $$f .c); \
+	  $(MAKE) --no-print-directory VARIANT=fuzz CC=clang SAN=address,undefined lib && \
+	  clang -std=c11 -g -O1 -Iinclude -Isrc -I. -fsanitize=fuzzer,address,undefined -o build/fuzz/$$t \
+	    $$f build/fuzz/lib/libnetpatrol.a $(PKG_LIBS) && \
+	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/$${t#fuzz_}/ || exit 1; done
 
 deps:
 	@tools/install-deps.sh
@@ -120,4 +133,4 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJS:.o=.d) $(SVC_OBJS:.o=.d) $(CLI_OBJS:.o=.d) \
-         $(patsubst %.c,$(BUILD)/obj/%.d,$(UNIT_SRCS) $(TOOL_SRCS))
+         $(patsubst %.c,$(BUILD)/obj/%.d,$(UNIT_SRCS) $(TOOL_SRCS) $(FUZZ_SRCS))
