@@ -12,8 +12,10 @@
 #include "cli/common.h"
 #include "cli/line_reader.h"
 #include "cli/report.h"
+#include "cli/scan_coord.h"
 #include "cli/scan_stats.h"
 #include "netpatrol.h"
+#include "store/store.h"
 #include "util/util.h"
 
 #define BATCH_LINES 4096
@@ -24,6 +26,10 @@ typedef struct scan_opts {
   const char *input, *output, *rules, *hoaxes, *models;
   int jobs, text_format, reveal, detectors, deterministic, color, quiet;
   long long max_line, max_text;
+  scan_coord_opts coord;   /* --coord-* (cli/scan_coord.h) */
+  const char *db;          /* --db FILE: record verdicts as clues (docs/internals/store-api.md) */
+  double db_threshold;
+  store *st;
 } scan_opts;
 
 typedef struct batch {
@@ -42,6 +48,7 @@ typedef struct worker {
   const batch *b;
   size_t from, to;
   util_buf out;
+  util_buf dbv, dbraw;    /* --db: verdict JSON and raw indicator values, one line per post */
   scan_stats stats;
   int failed;             /* NP_ENOMEM or similar: abort */
   pthread_t thread;
@@ -63,8 +70,11 @@ static void usage(FILE *f) {
           "  --color auto|always|never   colour in the text report\n"
           "  --deterministic       no timings in the summary (for tests)\n"
           "  --quiet               no summary on stderr\n"
+          "  --db FILE             record verdicts at or above --db-threshold as clues in FILE\n"
+          "  --db-threshold X      score that makes a clue (default 0.5)\n"
           "exit status: 0 ok, 1 usage, 2 input had bad records or rules are invalid,\n"
           "             3 I/O error, 4 internal error (docs/cli/exit-codes.md)\n");
+  scan_coord_usage(f);
 }
 
 static int parse_args(int argc, char **argv, scan_opts *o) {
@@ -74,15 +84,20 @@ static int parse_args(int argc, char **argv, scan_opts *o) {
   o->color = -1;
   o->max_line = 16ll << 20;
   o->max_text = 4ll << 20;
+  o->db_threshold = 0.5;
+  scan_coord_opts_init(&o->coord);
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    int pc;
 #define NEED_VALUE() do { if (!v) { fprintf(stderr, "netpatrol scan: %s needs a value\n", a); return -1; } i++; } while (0)
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 1; }
     else if (!strcmp(a, "--rules")) { NEED_VALUE(); o->rules = v; }
     else if (!strcmp(a, "--output") || !strcmp(a, "-o")) { NEED_VALUE(); o->output = v; }
     else if (!strcmp(a, "--hoaxes")) { NEED_VALUE(); o->hoaxes = v; }
     else if (!strcmp(a, "--models")) { NEED_VALUE(); o->models = v; }
+    else if (!strcmp(a, "--db")) { NEED_VALUE(); o->db = v; }
+    else if (!strcmp(a, "--db-threshold")) { NEED_VALUE(); o->db_threshold = atof(v); }
     else if (!strcmp(a, "--jobs") || !strcmp(a, "-j")) {
       NEED_VALUE();
       o->jobs = atoi(v);
@@ -106,6 +121,7 @@ static int parse_args(int argc, char **argv, scan_opts *o) {
     else if (!strcmp(a, "--no-detectors")) o->detectors = 0;
     else if (!strcmp(a, "--deterministic")) o->deterministic = 1;
     else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) o->quiet = 1;
+    else if ((pc = scan_coord_parse_opt(&o->coord, argc, argv, &i)) != 0) { if (pc < 0) return -1; }
     else if (a[0] == '-' && a[1]) { fprintf(stderr, "netpatrol scan: unknown option '%s'\n", a); return -1; }
     else if (!o->input) o->input = a;
     else { fprintf(stderr, "netpatrol scan: more than one input file\n"); return -1; }
@@ -129,6 +145,8 @@ static void process_line(worker *w, size_t i) {
                      b->full_len[i], w->opts->max_line);
     if (w->opts->text_format) report_error_text(&w->out, tmp, (size_t)n, w->opts->color);
     else util_buf_append(&w->out, tmp, (size_t)n);
+    if (w->opts->st && (util_buf_append(&w->dbv, tmp, (size_t)n) || util_buf_putc(&w->dbraw, '\n')))
+      w->failed = NP_ENOMEM;
     return;
   }
   const char *json;
@@ -142,6 +160,15 @@ static void process_line(worker *w, size_t i) {
   const np_verdict *v = np_scratch_verdict(w->scratch);
   if (is_error || !v) w->stats.errors++;
   else scan_stats_add(&w->stats, v);
+  if (w->opts->st) { /* the store links on raw values even when the output is masked */
+    int r = util_buf_append(&w->dbv, json, json_len);
+    for (size_t k = 0; !r && v && k < v->n_indicators; k++) {
+      const char *val = v->indicators[k].value ? v->indicators[k].value : "";
+      if (!strpbrk(val, "\x1f\n")) r = util_buf_append(&w->dbraw, val, strlen(val));
+      if (!r) r = util_buf_putc(&w->dbraw, '\x1f');
+    }
+    if (r || util_buf_putc(&w->dbraw, '\n')) w->failed = NP_ENOMEM;
+  }
   if (!w->opts->text_format) {
     if (util_buf_append(&w->out, json, json_len) < 0) w->failed = NP_ENOMEM;
   } else if (is_error || !v) {
@@ -186,20 +213,60 @@ static double now_s(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* --db: records a worker's slice in the store (in input order, one batched
+ * transaction per store_options.batch posts). */
+static int record_slice(worker *w) {
+  const char *v = w->dbv.data, *r = w->dbraw.data;
+  for (size_t i = w->from; v && r && i < w->to; i++) {
+    const char *ve = memchr(v, '\n', (size_t)(w->dbv.data + w->dbv.len - v));
+    const char *re = memchr(r, '\n', (size_t)(w->dbraw.data + w->dbraw.len - r));
+    if (!ve || !re) break;
+    np_error err = {0};
+    const batch *b = w->b;
+    if (store_record_scan(w->opts->st, v, (size_t)(ve - v), b->data + b->off[i], b->lens[i], r,
+                          (size_t)(re - r), w->opts->db_threshold, NULL, &err) < 0 &&
+        err.code != NP_EJSON && err.code != NP_EFIELD) {
+      fprintf(stderr, "netpatrol scan: --db %s: %s\n", w->opts->db, err.message);
+      return -1;
+    }
+    v = ve + 1;
+    r = re + 1;
+  }
+  return 0;
+}
+
 /* Runs the batch on the workers and writes their outputs in order. */
-static int flush_batch(worker *w, int jobs, batch *b, FILE *out) {
+static int flush_batch(worker *w, int jobs, batch *b, FILE *out, scan_coord *coord,
+                       util_buf *cbuf) {
   size_t per = (b->n + (size_t)jobs - 1) / (size_t)jobs;
   for (int j = 0; j < jobs; j++) {
     w[j].b = b;
     w[j].from = (size_t)j * per < b->n ? (size_t)j * per : b->n;
     w[j].to = w[j].from + per < b->n ? w[j].from + per : b->n;
     util_buf_reset(&w[j].out);
+    util_buf_reset(&w[j].dbv);
+    util_buf_reset(&w[j].dbraw);
   }
   for (int j = 1; j < jobs; j++) pthread_create(&w[j].thread, NULL, run_worker, &w[j]);
   run_worker(&w[0]);
   for (int j = 1; j < jobs; j++) pthread_join(w[j].thread, NULL);
   for (int j = 0; j < jobs; j++) {
     if (w[j].failed) return EXIT_INTERNAL;
+    if (w[j].opts->st && record_slice(&w[j]) != 0) return EXIT_IO;
+    if (coord) { /* one verdict line per input line: the coordination stage holds them */
+      const char *p = w[j].out.data, *end = p + w[j].out.len;
+      for (size_t i = w[j].from; i < w[j].to && p < end; i++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        if (scan_coord_push(coord, b->line_no[i], b->data + b->off[i], b->too_long[i] ? 0 : b->lens[i], p, n) < 0)
+          return EXIT_INTERNAL;
+        p += n;
+      }
+      util_buf_reset(cbuf);
+      if (scan_coord_drain(coord, cbuf, 0) < 0) return EXIT_INTERNAL;
+      if (cbuf->len && fwrite(cbuf->data, 1, cbuf->len, out) != cbuf->len) return EXIT_IO;
+      continue;
+    }
     if (w[j].out.len && fwrite(w[j].out.data, 1, w[j].out.len, out) != w[j].out.len)
       return EXIT_IO;
   }
@@ -220,10 +287,19 @@ static int scan_stream(const np_engine *e, const scan_opts *o, FILE *in, FILE *o
   worker w[MAX_JOBS];
   memset(w, 0, sizeof w);
   int rc = EXIT_OK;
+  util_buf cbuf;
+  util_buf_init(&cbuf, NULL, 0);
+  scan_coord *coord = NULL;
+  if (!o->coord.disabled && !o->text_format && !(coord = scan_coord_new(e, &o->coord))) {
+    fprintf(stderr, "netpatrol scan: out of memory\n");
+    return EXIT_INTERNAL;
+  }
   for (int j = 0; j < o->jobs; j++) {
     w[j].engine = e;
     w[j].opts = o;
     util_buf_init(&w[j].out, NULL, 0);
+    util_buf_init(&w[j].dbv, NULL, 0);
+    util_buf_init(&w[j].dbraw, NULL, 0);
     scan_stats_init(&w[j].stats);
     np_error err = {0};
     if (np_scratch_alloc(e, &w[j].scratch, &err) < 0) {
@@ -250,7 +326,7 @@ static int scan_stream(const np_engine *e, const scan_opts *o, FILE *in, FILE *o
     if (k == len && !too_long) { w[0].stats.blank++; continue; } /* blank line: not a post */
     if (batch_add(b, line, len, len, too_long, r.line_no) < 0) { rc = EXIT_INTERNAL; break; }
     if (b->n == BATCH_LINES || b->len >= BATCH_BYTES) {
-      rc = flush_batch(w, o->jobs, b, out);
+      rc = flush_batch(w, o->jobs, b, out, coord, &cbuf);
       if (tty && now_s() - last > 0.5) { progress(&r, t0, 0); last = now_s(); }
     }
   }
@@ -258,7 +334,12 @@ static int scan_stream(const np_engine *e, const scan_opts *o, FILE *in, FILE *o
     fprintf(stderr, "netpatrol scan: read error on %s\n", o->input ? o->input : "stdin");
     rc = EXIT_IO;
   }
-  if (rc == EXIT_OK && b->n) rc = flush_batch(w, o->jobs, b, out);
+  if (rc == EXIT_OK && b->n) rc = flush_batch(w, o->jobs, b, out, coord, &cbuf);
+  if (rc == EXIT_OK && coord) {
+    util_buf_reset(&cbuf);
+    if (scan_coord_drain(coord, &cbuf, 1) < 0) rc = EXIT_INTERNAL;
+    else if (cbuf.len && fwrite(cbuf.data, 1, cbuf.len, out) != cbuf.len) rc = EXIT_IO;
+  }
   if (tty && last != t0) progress(&r, t0, 1);
   *bytes = r.bytes;
   line_reader_free(&r);
@@ -269,8 +350,12 @@ done:
     scan_stats_merge(total, &w[j].stats);
     scan_stats_free(&w[j].stats);
     util_buf_free(&w[j].out);
+    util_buf_free(&w[j].dbv);
+    util_buf_free(&w[j].dbraw);
     np_scratch_free(w[j].scratch);
   }
+  scan_coord_free(coord);
+  util_buf_free(&cbuf);
   return rc;
 }
 
@@ -311,12 +396,30 @@ int cmd_scan(int argc, char **argv) {
     }
   }
   if (o.color < 0) o.color = o.text_format && isatty(fileno(out));
+  if (o.db) {
+    np_error err = {0};
+    if (store_open(o.db, NULL, &o.st, &err)) {
+      fprintf(stderr, "netpatrol scan: %s\n", err.message);
+      if (out != stdout) fclose(out);
+      if (in != stdin) fclose(in);
+      np_engine_free(e);
+      return EXIT_IO;
+    }
+  }
   scan_stats total;
   scan_stats_init(&total);
   uint64_t bytes = 0;
   double t0 = now_s();
   rc = scan_stream(e, &o, in, out, &total, &bytes);
   double dt = now_s() - t0;
+  if (o.st) {
+    np_error err = {0};
+    if (store_flush(o.st, &err) && rc == EXIT_OK) {
+      fprintf(stderr, "netpatrol scan: --db %s: %s\n", o.db, err.message);
+      rc = EXIT_IO;
+    }
+    store_close(o.st);
+  }
   if (fflush(out) != 0 && rc == EXIT_OK) rc = EXIT_IO;
   if (out != stdout && fclose(out) != 0 && rc == EXIT_OK) rc = EXIT_IO;
   if (in != stdin) fclose(in);

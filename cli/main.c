@@ -13,6 +13,11 @@ typedef struct command {
 static const command commands[] = {
     {"scan", cmd_scan, "screen JSON Lines posts and write one verdict per post"},
     {"rules", cmd_rules, "check rule packs, run their examples, list keywords"},
+    {"train", cmd_train, "train a character n-gram classifier on labelled JSON Lines"},
+    {"eval", cmd_eval, "evaluate a classifier on labelled JSON Lines"},
+    {"serve", cmd_serve, "serve the JSON API and the analyst workbench over a clue store"},
+    {"user", cmd_user, "add workbench users, change passwords, list users"},
+    {"audit", cmd_audit, "verify the audit log's hash chain, print recent entries"},
 };
 
 static void usage(FILE *f) {

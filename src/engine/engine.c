@@ -112,7 +112,8 @@ static int mark_used_values(np_engine *e) {
   e->value_used = util_calloc(e->alloc, e->values.len ? e->values.len : 1, 1);
   if (!e->value_used) return NP_ENOMEM;
   for (size_t i = 0; i < e->rules.values.len; i++) {
-    int slot = engine_value_slot(e, UTIL_VEC_AT(&e->rules.values, char *, i));
+    const char *name = UTIL_VEC_AT(&e->rules.values, char *, i); /* NULL: slot not read */
+    int slot = name ? engine_value_slot(e, name) : -1;
     if (slot >= 0) e->value_used[slot] = 1;
   }
   return NP_OK;

@@ -41,6 +41,7 @@ static int squeeze_ok(const text_norm_out *n, const engine_pattern *p, uint32_t 
     int rep = n->repeat[i];
     int prep = p->repeat && k < p->n_chars ? p->repeat[k] : 1;
     k++;
+    if (rep < prep) return 0; /* the pattern itself repeats this char more (8000 vs 80) */
     if (rep > prep) {
       any_more = 1;
       if (rep > max_rep) max_rep = rep;

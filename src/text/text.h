@@ -74,6 +74,8 @@ typedef struct text_norm_out {
   size_t n_chars;        /* canonical characters */
   size_t cap;            /* capacity of every array, in bytes */
   const np_allocator *alloc;
+  void *work;            /* private to text: per-chunk scratch, reused across calls */
+  size_t work_cap;
 } text_norm_out;
 
 void text_norm_out_init(text_norm_out *o, const np_allocator *a);

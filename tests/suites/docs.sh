@@ -10,7 +10,7 @@ check() { if eval "$2"; then passed=$((passed + 1)); else failed=$((failed + 1))
 for name in $(grep -oE 'XX\(([A-Z]+),' include/netpatrol.h | sed -E 's/XX\(([A-Z]+),/\1/'); do
   check "docs/errors.md lists NP_$name" "grep -q 'NP_$name' docs/errors.md"
 done
-for cmd in $("$NP" --help | awk '/^commands:/{f=1;next} f && NF {print $1}'); do
+for cmd in $("$NP" --help | awk '/^commands:/{f=1;next} f && !NF {exit} f {print $1}'); do
   check "docs/cli/$cmd.md exists" "[ -f docs/cli/$cmd.md ]"
   [ -f "docs/cli/$cmd.md" ] || continue
   for flag in $("$NP" "$cmd" --help 2>/dev/null | grep -oE -- '--[a-z][a-z-]+' | sort -u); do

@@ -1,0 +1,71 @@
+/* bench_normalize.c — throughput of text_normalize over real posts: reads
+ * ../shared/bench/weibo_ced.txt (or argv[1]), normalizes every line (one post
+ * each) and prints MB/s and posts/s as the median of 5 runs (wall and CPU time), plus a hash of
+ * all canonical output so a faster-but-wrong change shows up. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "text/text.h"
+#include "util/util.h"
+
+static double now(clockid_t clk) {
+  struct timespec ts;
+  clock_gettime(clk, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_d(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv) {
+  const char *shared = getenv("SHARED");
+  char path[1024];
+  if (argc > 1) snprintf(path, sizeof path, "%s", argv[1]);
+  else snprintf(path, sizeof path, "%s/bench/weibo_ced.txt", shared && *shared ? shared : "../shared");
+  char *data;
+  size_t len;
+  np_error err;
+  if (util_read_file(NULL, path, &data, &len, &err) != 0) {
+    fprintf(stderr, "bench_normalize: %s: %s\n", path, err.message);
+    return 1;
+  }
+  text_normalizer *n;
+  text_norm_config cfg;
+  text_norm_config_init(&cfg);
+  if (text_normalizer_new(&cfg, NULL, &n, &err) != 0) return 1;
+  text_norm_out o;
+  text_norm_out_init(&o, NULL);
+  double t[5], c[5]; /* wall clock, and this thread's CPU time (stable on a busy machine) */
+  uint64_t hash = 0;
+  size_t posts = 0, out_bytes = 0;
+  for (int r = 0; r < 5; r++) {
+    double t0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_THREAD_CPUTIME_ID);
+    hash = 0;
+    posts = 0;
+    out_bytes = 0;
+    for (size_t i = 0; i < len;) {
+      const char *nl = memchr(data + i, '\n', len - i);
+      size_t e = nl ? (size_t)(nl - data) : len;
+      if (text_normalize(n, data + i, e - i, &o, &err) != 0) return 1;
+      hash = util_hash64(o.text, o.len, hash);
+      out_bytes += o.len;
+      posts++;
+      i = e + 1;
+    }
+    t[r] = now(CLOCK_MONOTONIC) - t0;
+    c[r] = now(CLOCK_THREAD_CPUTIME_ID) - c0;
+  }
+  qsort(t, 5, sizeof t[0], cmp_d);
+  qsort(c, 5, sizeof c[0], cmp_d);
+  printf("normalize: %zu posts, %.1f MB in, %.1f MB out, median of 5: %.3f s wall %.1f MB/s "
+         "%.0f posts/s; %.3f s cpu %.1f MB/s; hash %016llx\n",
+         posts, (double)len / 1e6, (double)out_bytes / 1e6, t[2], (double)len / 1e6 / t[2],
+         (double)posts / t[2], c[2], (double)len / 1e6 / c[2], (unsigned long long)hash);
+  text_norm_out_free(&o);
+  text_normalizer_free(n);
+  util_free(NULL, data);
+  return 0;
+}

@@ -1,0 +1,15 @@
+/* classify_int.h — private to src/classify/: helpers shared by the scorer,
+ * the trainer and the model reader. */
+#ifndef NP_CLASSIFY_INT_H
+#define NP_CLASSIFY_INT_H
+#include "classify/classify.h"
+
+/* Raw class scores z[0..m->n_out) of canonical text (no allocation). */
+void classify_logits(const classify_model *m, const char *text, size_t len, float *z);
+/* Turns logits into probabilities over n_labels classes. */
+void classify_probs_from_logits(unsigned kind, uint32_t n_labels, const float *z, float *probs);
+/* Allocates an empty model with copies of labels and zeroed weights. */
+int classify_model_new(const np_allocator *a, const classify_spec *sp, unsigned kind,
+                       unsigned weight_bits, char *const *labels, uint32_t n_labels,
+                       classify_model **out);
+#endif

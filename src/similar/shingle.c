@@ -1,0 +1,187 @@
+/* shingle.c — reduces canonical text to tokens (Han characters, letters,
+ * placeholders for digit runs / URLs / @mentions) and hashes k-token
+ * shingles.  Dropping punctuation and spaces here makes padding with noise
+ * irrelevant even when the normalizer kept a character. */
+#include <stdlib.h>
+#include <string.h>
+#include "similar/similar.h"
+
+enum { TOK_DIGITS = '#', TOK_URL = 'U', TOK_MENTION = '@' };
+
+void similar_tokens_init(similar_tokens *t, const np_allocator *a) {
+  memset(t, 0, sizeof *t);
+  t->alloc = a;
+  util_buf_init(&t->clean, a, 0);
+}
+
+void similar_tokens_free(similar_tokens *t) {
+  util_free(t->alloc, t->tok);
+  util_free(t->alloc, t->seg);
+  util_buf_free(&t->clean);
+  memset(t, 0, sizeof *t);
+}
+
+static int is_han(uint32_t cp) {
+  return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+/* Letters of other scripts count as tokens; symbols, punctuation and emoji do not. */
+static int is_word(uint32_t cp) {
+  if (cp < 0x80) return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+                        (cp >= 'A' && cp <= 'Z');
+  if (is_han(cp)) return 1;
+  if (cp >= 0xC0 && cp < 0x2000 && cp != 0xD7 && cp != 0xF7) return 1;
+  if (cp >= 0x3040 && cp <= 0x30FF) return 1; /* kana */
+  if (cp >= 0xAC00 && cp <= 0xD7AF) return 1; /* hangul */
+  return 0;
+}
+
+static uint32_t fold(uint32_t cp) {
+  if (cp >= 0xFF10 && cp <= 0xFF19) return cp - 0xFF10 + '0';
+  if (cp >= 0xFF21 && cp <= 0xFF3A) return cp - 0xFF21 + 'a';
+  if (cp >= 0xFF41 && cp <= 0xFF5A) return cp - 0xFF41 + 'a';
+  if (cp == 0xFF20) return '@';
+  if (cp >= 'A' && cp <= 'Z') return cp + 32;
+  return cp;
+}
+
+/* Sentence ends, plus colons and quotation marks: debunks and reposts quote
+ * the claim, and the quoted part is then a query unit of its own. */
+static int is_sentence_end(uint32_t cp) {
+  return cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F || cp == 0xFF1B || cp == '!' ||
+         cp == '?' || cp == ';' || cp == '\n' || cp == 0xFF0E || cp == 0x2026 || cp == ':' ||
+         cp == 0xFF1A || cp == '"' || (cp >= 0x201C && cp <= 0x201D) ||
+         (cp >= 0x300C && cp <= 0x300F);
+}
+
+static int url_char(unsigned char c) {
+  return c > 0x20 && c < 0x7F && c != '"' && c != '<' && c != '>';
+}
+
+static int push(similar_tokens *t, uint32_t tok, int seg) {
+  if (t->n >= SIMILAR_MAX_TOKENS) return 0;
+  if (t->n == t->cap) {
+    size_t nc = t->cap ? t->cap * 2 : 64;
+    uint32_t *nt = util_realloc(t->alloc, t->tok, nc * sizeof *nt);
+    if (!nt) return NP_ENOMEM;
+    t->tok = nt;
+    uint8_t *ns = util_realloc(t->alloc, t->seg, nc);
+    if (!ns) return NP_ENOMEM;
+    t->seg = ns;
+    t->cap = nc;
+  }
+  t->tok[t->n] = tok;
+  t->seg[t->n] = (uint8_t)(seg || t->n == 0);
+  t->n++;
+  char u[4];
+  return util_buf_append(&t->clean, u, util_utf8_put(tok, u));
+}
+
+static int starts_ci(const char *s, size_t len, size_t i, const char *p) {
+  size_t n = strlen(p);
+  if (len - i < n) return 0;
+  for (size_t j = 0; j < n; j++) {
+    char c = s[i + j];
+    if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+    if (c != p[j]) return 0;
+  }
+  return 1;
+}
+
+int similar_tokenize(const char *s, size_t len, similar_tokens *t) {
+  int rc = 0, seg = 1;
+  t->n = 0;
+  util_buf_reset(&t->clean);
+  size_t i = 0;
+  while (i < len && t->n < SIMILAR_MAX_TOKENS) {
+    if (starts_ci(s, len, i, "http://") || starts_ci(s, len, i, "https://") ||
+        starts_ci(s, len, i, "www.")) {
+      while (i < len && url_char((unsigned char)s[i])) i++;
+      TRY(push(t, TOK_URL, seg));
+      seg = 0;
+      continue;
+    }
+    int32_t c = util_utf8_next(s, len, &i);
+    if (c < 0) continue;
+    uint32_t cp = fold((uint32_t)c);
+    if (cp == '@') {
+      /* @name: the name runs to the next non-word character (capped). */
+      size_t j = i, chars = 0;
+      while (j < len && chars < 20) {
+        size_t k = j;
+        int32_t d = util_utf8_next(s, len, &k);
+        if (d < 0 || !(is_word(fold((uint32_t)d)) || d == '_' || d == '-')) break;
+        j = k;
+        chars++;
+      }
+      if (chars) {
+        i = j;
+        TRY(push(t, TOK_MENTION, seg));
+        seg = 0;
+      }
+      continue;
+    }
+    if (cp >= '0' && cp <= '9') {
+      size_t j = i;
+      while (j < len) {
+        size_t k = j;
+        int32_t d = util_utf8_next(s, len, &k);
+        if (d < 0) break;
+        uint32_t f = fold((uint32_t)d);
+        if (!((f >= '0' && f <= '9') || f == '.' || f == ',')) break;
+        j = k;
+      }
+      i = j;
+      TRY(push(t, TOK_DIGITS, seg));
+      seg = 0;
+      continue;
+    }
+    if (is_sentence_end(cp)) { seg = 1; continue; }
+    if (!is_word(cp)) continue;
+    TRY(push(t, cp, seg));
+    seg = 0;
+  }
+  return 0;
+fail:
+  return rc;
+}
+
+int similar_shingles(const similar_tokens *t, size_t from, size_t to, unsigned k, util_vec *out) {
+  if (to > t->n) to = t->n;
+  if (from >= to) return 0;
+  if (k == 0) k = 1;
+  size_t len = to - from;
+  size_t n = len < k ? 1 : len - k + 1;
+  size_t w = len < k ? len : k;
+  uint32_t *dst = util_vec_grow(out, n);
+  if (!dst) return NP_ENOMEM;
+  for (size_t i = 0; i < n; i++)
+    dst[i] = (uint32_t)util_hash64(t->tok + from + i, w * sizeof(uint32_t), 0x5348494eULL + w);
+  return 0;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+void similar_set_sort(util_vec *v) {
+  uint32_t *d = v->data;
+  if (v->len < 2) return;
+  qsort(d, v->len, sizeof *d, cmp_u32);
+  size_t o = 1;
+  for (size_t i = 1; i < v->len; i++)
+    if (d[i] != d[o - 1]) d[o++] = d[i];
+  v->len = o;
+}
+
+size_t similar_set_inter(const uint32_t *a, size_t na, const uint32_t *b, size_t nb) {
+  size_t i = 0, j = 0, n = 0;
+  while (i < na && j < nb) {
+    if (a[i] < b[j]) i++;
+    else if (a[i] > b[j]) j++;
+    else { n++; i++; j++; }
+  }
+  return n;
+}
