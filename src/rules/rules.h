@@ -58,7 +58,11 @@ void rules_lexicon_free(const np_allocator *a, rules_lexicon *lx);
 /* Expands a term into every surface form the matcher should look for: the
  * term itself, its declared variants and, when term->pinyin is set, each
  * combination of Han characters and their full toneless pinyin (capped at
- * max_forms).  Calls emit(form, len, ctx) for each; stops on a nonzero return. */
+ * max_forms).  Calls emit(form, len, ctx) for each (forms are not
+ * NUL-terminated); stops on a nonzero return and returns that value, else 0.
+ * Order: term, variants (duplicates skipped), then pinyin mixes with the
+ * last character varying fastest.  Terms over 32 characters get no pinyin
+ * forms.  Allocates nothing. */
 int rules_term_expand(const rules_term *t, size_t max_forms,
                       int (*emit)(const char *form, size_t len, void *ctx), void *ctx);
 
@@ -130,7 +134,11 @@ void rules_set_free(rules_set *set);
  * NP_ERULE if there were any, and the set then must not be used to scan.
  * Duplicate rule names across files are errors.  String references in
  * conditions are checked; value names are resolved with resolve (which may be
- * NULL to accept any dotted name in a known namespace). */
+ * NULL to accept any dotted name in a known namespace: pii, indicator, hoax,
+ * coord, clf, text — slots are then numbered in order of first use).  Either
+ * way set->values[slot] holds each referenced name.  Only error-free rules
+ * are added; their strings get consecutive global indices.  Returns 0,
+ * NP_ERULE or NP_ENOMEM. */
 int rules_parse(rules_set *set, const char *file, const char *src, size_t len,
                 rules_value_resolver resolve, void *resolve_ctx, rules_diags *diags);
 
@@ -148,7 +156,9 @@ typedef struct rules_facts {
   const double *values;         /* [slots] named values; 0 when not produced */
 } rules_facts;
 
-/* 1 if the rule's condition holds, else 0. */
+/* 1 if the rule's condition holds, else 0.  Reads count[] of the rule's
+ * strings, pos/n_pos only for near() (false when pos is NULL) and values[]
+ * (NULL: every value reads 0).  No allocation; thread-safe. */
 int rules_eval(const rules_rule *r, const rules_facts *f);
 
 /* Names of the condition keywords, for `netpatrol rules keywords` and docs. */

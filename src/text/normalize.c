@@ -106,7 +106,7 @@ static void fold_digit_runs(const text_normalizer *n, unit *u, size_t m) {
 }
 
 static int same_char(const text_normalizer *n, const unit *a, const unit *b) {
-  return n->squeeze && a->cp == b->cp && a->cls != TC_DIGIT;
+  return n->squeeze && a->cp == b->cp && a->cls != TC_DIGIT && a->cls != TC_ALPHA;
 }
 
 static int is_ascii_alnum(unsigned c) { return c == TC_ALPHA || c == TC_DIGIT; }
@@ -154,8 +154,10 @@ static int emit(const text_normalizer *n, text_norm_out *o, emit_state *st, cons
     if (x->flags & U_DROP) { st->gap = 1; continue; }
     uint8_t gap = (uint8_t)(((x->flags & TEXT_F_GAP) || st->gap) ? TEXT_F_GAP : 0);
     st->gap = 0;
+    /* ASCII letters and digits are never squeezed: words (google, ddos), numbers
+     * and identifiers must survive as written */
     if (st->have_last && n->squeeze && x->cp == st->last_cp && x->cls != TC_DIGIT &&
-        x->cls != TC_SPACE) {
+        x->cls != TC_ALPHA && x->cls != TC_SPACE) {
       for (size_t b = st->last_at; b < o->len; b++) {
         o->orig_end[b] = x->oe;
         if (o->repeat[b] < 255) o->repeat[b]++;

@@ -929,6 +929,41 @@ TEST(term_expansion_with_pinyin) {
   ASSERT_EQ_INT(f.n, 1);
 }
 
+/* ---- the documentation's examples compile ------------------------------ */
+
+TEST(doc_rule_blocks_parse) {
+  char *doc = NULL;
+  size_t len = 0;
+  ASSERT_EQ_INT(util_read_file(NULL, "docs/rule-language.md", &doc, &len, NULL), 0);
+  rules_set set;
+  rules_diags d;
+  rules_set_init(&set, NULL);
+  rules_diags_init(&d, NULL);
+  int blocks = 0;
+  for (char *p = strstr(doc, "```rule\n"); p; p = strstr(p, "```rule\n")) {
+    p += 8;
+    char *end = strstr(p, "```");
+    ASSERT(end != NULL);
+    if (rules_parse(&set, "docs/rule-language.md", p, (size_t)(end - p), NULL, NULL, &d)) {
+      dump_diags(&d);
+      FAIL_AT("rule block %d of the docs does not parse", blocks + 1);
+    }
+    blocks++;
+    p = end;
+  }
+  ASSERT(blocks >= 3);
+  ASSERT_EQ_INT(set.rules.len, (size_t)blocks);
+  /* every keyword is documented */
+  for (size_t i = 0; rules_keywords[i]; i++) {
+    char quoted[40];
+    snprintf(quoted, sizeof quoted, "`%s`", rules_keywords[i]);
+    if (!strstr(doc, quoted)) FAIL_AT("docs/rule-language.md does not list %s", quoted);
+  }
+  rules_diags_free(&d);
+  rules_set_free(&set);
+  free(doc);
+}
+
 /* ---- huge inputs and allocation failure --------------------------------- */
 
 TEST(huge_rule_file_and_long_chains) {
