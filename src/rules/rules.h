@@ -58,8 +58,8 @@ void rules_lexicon_free(const np_allocator *a, rules_lexicon *lx);
 /* Expands a term into every surface form the matcher should look for: the
  * term itself, its declared variants and, when term->pinyin is set, each
  * combination of Han characters and their full toneless pinyin (capped at
- * max_forms).  Calls emit(form, len, ctx) for each (forms are not
- * NUL-terminated); stops on a nonzero return and returns that value, else 0.
+ * max_forms).  Calls emit(form, len, ctx) for each (form[len] is NUL);
+ * stops on a nonzero return and returns that value, else 0.
  * Order: term, variants (duplicates skipped), then pinyin mixes with the
  * last character varying fastest.  Terms over 32 characters get no pinyin
  * forms.  Allocates nothing. */

@@ -306,4 +306,80 @@ TEST(spans_cover_evidence_over_corpus) {
   np_engine_free(e);
 }
 
+/* The same property for every shipped lexicon (with the shipped normalization
+ * declarations): one probe rule per lexicon, over the corpus, the bundled
+ * examples and every rule example. */
+TEST(spans_cover_evidence_for_shipped_lexicons) {
+  static const char *const lexicons[] = {"publicity", "contact", "fee", "loan_lure", "trade_terms",
+                                         "data_jargon", "hack_jargon", "gambling", "porn",
+                                         "contraband", "insult", "threat", "condemn",
+                                         "coordination", NULL};
+  char rules[16384];
+  size_t r = 0;
+  np_source src[40];
+  size_t n = 0;
+  char *texts[40] = {0};
+  for (int i = 0; lexicons[i]; i++) {
+    char path[256];
+    snprintf(path, sizeof path, "rules/lexicons/%s.txt", lexicons[i]);
+    FILE *f = fopen(path, "rb");
+    if (!f) continue;
+    texts[n] = calloc(1, 1 << 20);
+    size_t len = fread(texts[n], 1, (1 << 20) - 1, f);
+    fclose(f);
+    char *name = malloc(strlen(path) + 1);
+    strcpy(name, path);
+    src[n] = (np_source){"lexicon", name, texts[n], len};
+    n++;
+    r += (size_t)snprintf(rules + r, sizeof rules - r,
+                          "rule probe_%s\n{\n  meta:\n    category = \"probe.%s\"\n  strings:\n"
+                          "    $%s = lexicon(\"%s\")\n  condition:\n    $%s\n}\n",
+                          lexicons[i], lexicons[i], lexicons[i], lexicons[i], lexicons[i]);
+  }
+  ASSERT(n >= 10);
+  FILE *f = fopen("rules/normalize/default.norm", "rb");
+  if (f) {
+    texts[n] = calloc(1, 1 << 16);
+    size_t len = fread(texts[n], 1, (1 << 16) - 1, f);
+    fclose(f);
+    char *name = malloc(32);
+    strcpy(name, "default.norm");
+    src[n] = (np_source){"normalize", name, texts[n], len};
+    n++;
+  }
+  src[n++] = (np_source){"rules", "probe.rules", rules, r};
+  np_engine *e = NULL;
+  np_diagnostics *d = NULL;
+  int rc = np_engine_compile(NULL, src, n, &e, &d, NULL);
+  for (size_t i = 0; i < np_diagnostics_count(d); i++) fputs(np_diagnostics_text(d, i), stderr);
+  np_diagnostics_free(d);
+  for (size_t i = 0; i + 1 < n; i++) free((char *)src[i].name);
+  for (size_t i = 0; i < 40; i++) free(texts[i]);
+  ASSERT_EQ_INT(rc, NP_OK);
+  np_scratch *s = NULL, *s2 = NULL;
+  ASSERT_EQ_INT(np_scratch_alloc(e, &s, NULL), NP_OK);
+  ASSERT_EQ_INT(np_scratch_alloc(e, &s2, NULL), NP_OK);
+  static const char *const files[] = {
+      "data/cold/dev.jsonl", "data/mudou_spam_sms/dev.jsonl", "data/telecom_fraud_5/dev.jsonl",
+      "data/evasion_dev/evasion_dev.jsonl", NULL};
+  char path[1024];
+  size_t checked = 0;
+  int bad = 0;
+  for (int i = 0; files[i]; i++) {
+    snprintf(path, sizeof path, "%s/%s", shared_dir(), files[i]);
+    bad += check_spans_in_file(e, s, s2, path, &checked);
+  }
+  static const char *const local[] = {"examples/posts.jsonl", "rules/fraud/examples.jsonl",
+                                      "rules/privacy/examples.jsonl", "rules/cyber/examples.jsonl",
+                                      "rules/illegal/examples.jsonl", "rules/spam/examples.jsonl",
+                                      "rules/harassment/examples.jsonl", NULL};
+  for (int i = 0; local[i]; i++) bad += check_spans_in_file(e, s, s2, local[i], &checked);
+  fprintf(stderr, "  %zu spans checked (shipped lexicons)\n", checked);
+  ASSERT(checked > 1000);
+  ASSERT_EQ_INT(bad, 0);
+  np_scratch_free(s);
+  np_scratch_free(s2);
+  np_engine_free(e);
+}
+
 HARNESS_MAIN
