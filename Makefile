@@ -56,6 +56,9 @@ TOOL_BINS  += $(FUZZ_BINS)
 # Generated tables (src/text/module.mk and friends add to it).
 GENERATED :=
 
+# keep intermediate objects (test and tool binaries are built through chains)
+.SECONDARY:
+
 .PHONY: all lib cli tests deps demo check check-one test golden-update bench models clean \
         serve-demo fuzz
 all: cli tests

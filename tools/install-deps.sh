@@ -5,7 +5,7 @@ set -e
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libvectorscan-dev libopencc-dev opencc libutf8proc-dev libxxhash-dev libjansson-dev
 libsqlite3-dev libmicrohttpd-dev libsodium-dev libicu-dev unicode-data bzip2
-bc python3 python3-jsonschema python3-ahocorasick ripgrep hyperfine fasttext"
+bc python3 python3-jsonschema python3-ahocorasick ripgrep hyperfine fasttext time"
 missing=""
 for p in $PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -14,7 +14,7 @@
 /* Model file format, version 1 (little-endian throughout):
  *   "NPMODEL\0" (8)  u32 version  u32 header_bytes (what follows up to weights)
  *   u8 kind  u8 ngram_min  u8 ngram_max  u8 hash_bits  u8 weight_bits  u8[3] 0
- *   u64 hash_seed  f32 threshold  u32 n_labels  u32 n_out
+ *   u64 hash_seed  f32 threshold  u32 n_labels  u32 n_out  u8[12] reserved 0
  *   n_labels × (u16 len, bytes)   label names
  *   n_out × f32 scale, n_out × f32 bias
  *   (1 << hash_bits) × n_out weights (int8 or int16, row-major by bucket)
@@ -165,7 +165,7 @@ typedef struct classify_eval {
    * predicted positive when score >= threshold. */
   classify_sweep_row sweep[CLASSIFY_SWEEP];
   double best_threshold; /* highest sweep macro-F1 */
-  double seconds;        /* wall time of the prediction loop */
+  double seconds;        /* CPU time of the prediction loop (single thread) */
   const np_allocator *alloc;
 } classify_eval;
 

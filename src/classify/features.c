@@ -27,38 +27,61 @@ int classify_spec_check(const classify_spec *sp, np_error *err) {
   return NP_OK;
 }
 
-/* Walks every n-gram; visit(ctx, bucket) is inlined by the two users below.
- * The hash of an n-gram mixes n and its code points (FNV-style multiply, then
- * a 64-bit finalizer) so that "ab" as a bigram and as part of "abc" differ. */
+/* Decodes one code point; canonical text is valid UTF-8, so the common cases
+ * are inlined and anything unusual goes through util_utf8_next. */
+static inline uint32_t next_cp(const char *t, size_t len, size_t *i) {
+  const unsigned char *u = (const unsigned char *)t;
+  unsigned c = u[*i];
+  if (c < 0x80) {
+    (*i)++;
+    return c;
+  }
+  if ((c & 0xF0) == 0xE0 && *i + 2 < len && (u[*i + 1] & 0xC0) == 0x80 &&
+      (u[*i + 2] & 0xC0) == 0x80) {
+    uint32_t cp = (c & 0x0Fu) << 12 | (u[*i + 1] & 0x3Fu) << 6 | (u[*i + 2] & 0x3Fu);
+    if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
+      *i += 3;
+      return cp;
+    }
+  }
+  int32_t cp = util_utf8_next(t, len, i);
+  return cp < 0 ? 0xFFFDu : (uint32_t)cp;
+}
+
+/* Walks every n-gram, running BODY with BUCKET set.  The n-grams ending at
+ * one character are hashed as a chain going backwards (that character, then
+ * the one before ...), so each character costs ngram_max multiply steps, and
+ * each n-gram is finished with its length and a 64-bit finalizer.  The chain
+ * starts from the seed, so a different seed moves every bucket. */
 #define FOR_EACH_NGRAM(sp, text, len, BUCKET, BODY)                                  \
   do {                                                                               \
     uint32_t ring_[RING];                                                            \
     size_t i_ = 0, pos_ = 0;                                                         \
     const unsigned shift_ = 64u - (sp)->hash_bits;                                   \
+    const unsigned nmin_ = (sp)->ngram_min, nmax_ = (sp)->ngram_max;                 \
+    const uint64_t seed_ = (sp)->seed;                                               \
     int done_ = 0;                                                                   \
     while (!done_) {                                                                 \
       uint32_t cp_;                                                                  \
       if (pos_ == 0) cp_ = BOUNDARY;                                                 \
-      else if (i_ < (len)) {                                                         \
-        int32_t c_ = util_utf8_next((text), (len), &i_);                             \
-        cp_ = c_ < 0 ? 0xFFFDu : (uint32_t)c_;                                       \
-      } else {                                                                       \
+      else if (i_ < (len)) cp_ = next_cp((text), (len), &i_);                        \
+      else {                                                                         \
         cp_ = BOUNDARY;                                                              \
         done_ = 1;                                                                   \
       }                                                                              \
       ring_[pos_ & (RING - 1)] = cp_;                                                \
       pos_++;                                                                        \
-      for (unsigned n_ = (sp)->ngram_min; n_ <= (sp)->ngram_max && n_ <= pos_; n_++) { \
-        if (n_ == 1 && cp_ == BOUNDARY) continue;                                    \
-        uint64_t h_ = (sp)->seed ^ ((uint64_t)n_ * 0x9E3779B97F4A7C15ull);           \
-        for (unsigned k_ = n_; k_ > 0; k_--)                                         \
-          h_ = (h_ ^ ring_[(pos_ - k_) & (RING - 1)]) * 0x100000001B3ull;            \
-        h_ ^= h_ >> 33;                                                              \
-        h_ *= 0xff51afd7ed558ccdull;                                                 \
-        h_ ^= h_ >> 33;                                                              \
-        h_ *= 0xc4ceb9fe1a85ec53ull;                                                 \
-        h_ ^= h_ >> 33;                                                              \
-        uint32_t BUCKET = (uint32_t)(h_ >> shift_);                                  \
+      uint64_t h_ = seed_;                                                           \
+      for (unsigned n_ = 1; n_ <= nmax_ && n_ <= pos_; n_++) {                       \
+        h_ = (h_ ^ ring_[(pos_ - n_) & (RING - 1)]) * 0x100000001B3ull;              \
+        if (n_ < nmin_ || (n_ == 1 && cp_ == BOUNDARY)) continue;                    \
+        uint64_t f_ = h_ ^ ((uint64_t)n_ * 0x9E3779B97F4A7C15ull);                   \
+        f_ ^= f_ >> 33;                                                              \
+        f_ *= 0xff51afd7ed558ccdull;                                                 \
+        f_ ^= f_ >> 33;                                                              \
+        f_ *= 0xc4ceb9fe1a85ec53ull;                                                 \
+        f_ ^= f_ >> 33;                                                              \
+        uint32_t BUCKET = (uint32_t)(f_ >> shift_);                                  \
         BODY                                                                         \
       }                                                                              \
     }                                                                                \

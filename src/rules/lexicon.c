@@ -44,11 +44,36 @@ static void trim(const char *src, size_t *s, size_t *e) {
   while (*e > *s && is_space(src[*e - 1])) (*e)--;
 }
 
-/* Splits [s, e) at '|' into owned strings appended to *out / *n. */
+/* 1 if src[p] is escaped: preceded (within [start, p)) by an odd number of backslashes. */
+static int escaped(const char *src, size_t start, size_t p) {
+  size_t k = 0;
+  while (p > start + k && src[p - 1 - k] == '\\') k++;
+  return (int)(k & 1);
+}
+
+static int is_syntax(char c) {
+  return c == '=' || c == '|' || c == '!' || c == '#' || c == '%' || c == '\\';
+}
+
+/* Copies [p, p+n) turning "\\X" into "X" for the syntax characters = | ! # % \\
+ * (so word lists can hold them literally); other backslashes stay. */
+static char *unescape_dup(const np_allocator *a, const char *p, size_t n) {
+  char *d = util_malloc(a, n + 1);
+  if (!d) return NULL;
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (p[i] == '\\' && i + 1 < n && is_syntax(p[i + 1])) i++;
+    d[o++] = p[i];
+  }
+  d[o] = 0;
+  return d;
+}
+
+/* Splits [s, e) at unescaped '|' into owned strings appended to *out / *n. */
 static int split_list(lex_state *S, size_t s, size_t e, const char *what, char ***out, size_t *n) {
   for (;;) {
     size_t p = s;
-    while (p < e && S->src[p] != '|') p++;
+    while (p < e && (S->src[p] != '|' || escaped(S->src, s, p))) p++;
     size_t a = s, b = p;
     trim(S->src, &a, &b);
     if (a == b) {
@@ -57,7 +82,7 @@ static int split_list(lex_state *S, size_t s, size_t e, const char *what, char *
       char **grown = util_realloc(S->a, *out, (*n + 1) * sizeof(char *));
       if (!grown) return NP_ENOMEM;
       *out = grown;
-      if (!((*out)[*n] = util_strndup(S->a, S->src + a, b - a))) return NP_ENOMEM;
+      if (!((*out)[*n] = unescape_dup(S->a, S->src + a, b - a))) return NP_ENOMEM;
       (*n)++;
     }
     if (p >= e) return NP_OK;
@@ -137,7 +162,7 @@ static int table_find_or_add(lex_state *S, term_table *T, util_vec *terms, size_
 static int term_line(lex_state *S, size_t s, size_t e, int pinyin, util_vec *terms,
                      term_table *T) {
   size_t p = s;
-  while (p < e && S->src[p] != '=' && S->src[p] != '!') p++;
+  while (p < e && ((S->src[p] != '=' && S->src[p] != '!') || escaped(S->src, s, p))) p++;
   size_t ts = s, te = p;
   trim(S->src, &ts, &te);
   if (ts == te) {
@@ -149,11 +174,11 @@ static int term_line(lex_state *S, size_t s, size_t e, int pinyin, util_vec *ter
   t.pinyin = pinyin;
   t.line = S->line;
   int rc = NP_OK;
-  if (!(t.term = util_strndup(S->a, S->src + ts, te - ts))) rc = NP_ENOMEM;
+  if (!(t.term = unescape_dup(S->a, S->src + ts, te - ts))) rc = NP_ENOMEM;
   while (!rc && p < e) { /* sections: '=' variants, '!' contexts, in any order */
     char kind = S->src[p];
     size_t q = p + 1;
-    while (q < e && S->src[q] != '=' && S->src[q] != '!') q++;
+    while (q < e && ((S->src[q] != '=' && S->src[q] != '!') || escaped(S->src, s, q))) q++;
     if (kind == '=') rc = split_list(S, p + 1, q, "variant", &t.variants, &t.n_variants);
     else rc = split_list(S, p + 1, q, "exclusion context", &t.exclusions, &t.n_exclusions);
     p = q;
@@ -201,7 +226,9 @@ int rules_lexicon_parse(const np_allocator *a, const char *name, const char *fil
     while (e < len && src[e] != '\n') e++;
     S.line_start = pos;
     size_t ce = pos; /* '#' starts a comment at the line start or after a blank */
-    while (ce < e && !(src[ce] == '#' && (ce == pos || is_space(src[ce - 1])))) ce++;
+    while (ce < e && !(src[ce] == '#' && !escaped(src, pos, ce) &&
+                       (ce == pos || is_space(src[ce - 1]))))
+      ce++;
     size_t s = pos, te = ce;
     trim(src, &s, &te);
     if (s < te) {

@@ -80,6 +80,18 @@ TEST(features_count_includes_boundaries) {
   ASSERT_EQ_INT(classify_features(&sp, "abc", 3, f, 64), 4);
 }
 
+TEST(features_invalid_utf8_counts_as_replacement) {
+  classify_spec sp;
+  classify_spec_init(&sp);
+  uint32_t a[64], b[64];
+  /* A truncated 3-byte sequence is two bad bytes: two U+FFFD characters. */
+  ASSERT_EQ_INT(classify_features(&sp, "\xe4\xb8", 2, a, 64), 2 + 3 + 2);
+  ASSERT_EQ_INT(classify_features(&sp, "\xef\xbf\xbd\xef\xbf\xbd", 6, b, 64), 7);
+  ASSERT_MEM_EQ(a, b, 7 * sizeof *a);
+  /* A lone continuation byte in the middle of Han text. */
+  ASSERT_EQ_INT(classify_features(&sp, "\xe4\xb8\xad\x80\xe6\x96\x87", 7, a, 64), 3 + 4 + 3);
+}
+
 TEST(features_are_deterministic_and_in_range) {
   classify_spec sp;
   classify_spec_init(&sp);

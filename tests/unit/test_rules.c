@@ -801,6 +801,33 @@ TEST(lexicon_parse_terms_variants_exclusions) {
   rules_diags_free(&d);
 }
 
+TEST(lexicon_backslash_escapes_syntax_characters) {
+  const char *src = "出售手枪\\=货到付款\n"
+                    "手枪\\|阻击枪 = 长枪\\!\n"
+                    "c\\#sharp # comment\n"
+                    "\\%100\n"
+                    "a\\\\ = b\n"
+                    "x\\y\n";
+  rules_lexicon *lx = NULL;
+  rules_diags d;
+  rules_diags_init(&d, NULL);
+  ASSERT_EQ_INT(lex_parse(src, &lx, &d), NP_OK);
+  ASSERT(lx != NULL);
+  ASSERT_EQ_INT(lx->n_terms, 6);
+  ASSERT_STR_EQ(lx->terms[0].term, "出售手枪=货到付款");
+  ASSERT_EQ_INT(lx->terms[0].n_variants, 0);
+  ASSERT_STR_EQ(lx->terms[1].term, "手枪|阻击枪");
+  ASSERT_EQ_INT(lx->terms[1].n_variants, 1);
+  ASSERT_STR_EQ(lx->terms[1].variants[0], "长枪!");
+  ASSERT_STR_EQ(lx->terms[2].term, "c#sharp");
+  ASSERT_STR_EQ(lx->terms[3].term, "%100");
+  ASSERT_STR_EQ(lx->terms[4].term, "a\\");
+  ASSERT_EQ_INT(lx->terms[4].n_variants, 1);
+  ASSERT_STR_EQ(lx->terms[5].term, "x\\y");
+  rules_lexicon_free(NULL, lx);
+  rules_diags_free(&d);
+}
+
 TEST(lexicon_errors_all_reported) {
   const char *src = "ok\n"
                     "= x\n"
