@@ -104,7 +104,7 @@ for set in $sets; do
   cut -d' ' -f2- "$TMP/ft.dev" >"$TMP/ft.dev.txt"
   repeat_to "$TMP/ft.dev.txt" "$TMP/ft.big.txt" 100000
   head -n 1 "$TMP/ft.dev.txt" >"$TMP/ft.one.txt"
-  best_f1=0; best_tp=0; best_size=0
+  best_f1=0; best_tp=0; best_size=0; fast_tp=0
   for variant in "wng2:-wordNgrams 2" "wng3:-wordNgrams 3" "wng2-tuned:-wordNgrams 2 -epoch 25 -lr 0.5"; do
     name=${variant%%:*} args=${variant#*:}
     t0=$(now)
@@ -119,9 +119,11 @@ for set in $sets; do
     ft_tp=$(echo "$big / ($t_big - $t_one)" | bc -l)
     printf '%-16s %-22s %9.4f %9.2f %12d %12.0f\n' "$set" "fasttext $name" "$ft_f1" "$ft_train" "$ft_size" "$ft_tp"
     if [ "$(echo "$ft_f1 > $best_f1" | bc -l)" = 1 ]; then best_f1=$ft_f1; best_tp=$ft_tp; best_size=$ft_size; fi
+    if [ "$(echo "$ft_tp > $fast_tp" | bc -l)" = 1 ]; then fast_tp=$ft_tp; fi
     rm -f "$TMP/ft.bin" "$TMP/ft.vec"
   done
-  printf '%-16s %-22s F1 %+.4f vs best fastText, throughput %.1fx end to end (%.1fx scoring), size %.3f%%\n' \
+  printf '%-16s %-22s F1 %+.4f vs best fastText; throughput %.1fx end to end (%.1fx vs the fastest fastText run, %.1fx scoring only); size %.3f%%\n' \
     "$set" "=> netpatrol" "$(echo "$ours_f1 - $best_f1" | bc -l)" "$(echo "$ours_tp / $best_tp" | bc -l)" \
-    "$(echo "$big / $score_s / $best_tp" | bc -l)" "$(echo "100 * $ours_size / $best_size" | bc -l)"
+    "$(echo "$ours_tp / $fast_tp" | bc -l)" "$(echo "$big / $score_s / $fast_tp" | bc -l)" \
+    "$(echo "100 * $ours_size / $best_size" | bc -l)"
 done

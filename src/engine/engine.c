@@ -154,9 +154,11 @@ NP_API int np_engine_compile(const np_engine_config *cfg, const np_source *srcs,
   rules_set_init(&e->rules, e->alloc);
   util_vec_init(&e->lexicons, e->alloc, sizeof(rules_lexicon *));
   np_diagnostics *diag = util_calloc(e->alloc, 1, sizeof *diag);
+  if (diag) {
+    diag->alloc = cfg->alloc;
+    rules_diags_init(&diag->d, &diag->alloc);
+  }
   if (oom || !diag) { rc = NP_ENOMEM; goto fail; }
-  diag->alloc = cfg->alloc;
-  rules_diags_init(&diag->d, &diag->alloc);
 
   TRY(engine_values_init(e));
   TRY(engine_detect_init(e, err));

@@ -61,6 +61,7 @@ struct np_scratch {
   match_scratch *ms;
   text_norm_out norm;
   util_vec raw;            /* engine_raw */
+  int raw_oom;             /* the match callback could not record a match */
   uint32_t *count;         /* [n_strings] */
   util_vec *pos;           /* [n_strings] vectors of rules_pos (canonical chars) */
   util_vec *spans;         /* [n_strings] vectors of np_span-compatible (orig bytes) */
@@ -76,6 +77,7 @@ struct np_scratch {
   int verdict_ok;          /* the last np_scan_json produced a verdict */
   util_buf out;            /* JSON output */
   np_post post;            /* the post being scanned (borrowed) */
+  void *json;              /* JSON Lines reader/writer state (json_io.c), made on first use */
   void *detect;
   void *similar;
   void *classify;
@@ -97,6 +99,8 @@ void engine_patterns_free(np_engine *e);
 /* Writes the verdict of the last np_scan as one JSON line into out. */
 int engine_verdict_json(const np_engine *e, np_scratch *s, const char *id_json, size_t id_len,
                         const char *extra_json, size_t extra_len, util_buf *out);
+/* Frees s->json (json_io.c). */
+void engine_json_scratch_free(np_scratch *s);
 /* Runs one post (text already known to be valid UTF-8) into s->verdict. */
 int engine_scan_post(const np_engine *e, np_scratch *s, const np_post *post, np_error *err);
 /* Index of a lexicon by name, or -1. */

@@ -1,15 +1,132 @@
-/* json_io.c — JSON Lines in and out (DESIGN §4): decodes one post record,
- * scans it, and writes its verdict — or, for a bad record, an error record
- * naming the line, so nothing is ever dropped silently. */
-#include <jansson.h>
+/* json_io.c — JSON Lines in and out (DESIGN §4): decodes one post record
+ * (json_in.c), scans it, and writes its verdict — or, for a bad record, an
+ * error record naming the line, so nothing is ever dropped silently.  The
+ * writer appends straight into the scratch's buffer: no printf per post. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "engine/engine_int.h"
+#include "engine/json_in.h"
 
-static const char *const known_fields[] = {"id", "text", "author", "source", "time",
-                                           "url", "reply_to", "lang", NULL};
+/* "%.4g" texts of recent scores: verdict scores come from a handful of
+ * severity products, so formatting each distinct one once is enough. */
+typedef struct score_memo {
+  uint64_t bits;
+  uint8_t len; /* 0: empty */
+  char txt[23];
+} score_memo;
+
+/* Per-scratch state of this file (np_scratch.json), made on first use. */
+typedef struct json_io {
+  json_in *in;
+  score_memo memo[16];
+} json_io;
+
+void engine_json_scratch_free(np_scratch *s) {
+  json_io *io = s->json;
+  if (!io) return;
+  json_in_free(io->in);
+  util_free(s->alloc, io);
+  s->json = NULL;
+}
+
+static json_io *io_get(np_scratch *s) {
+  if (s->json) return s->json;
+  json_io *io = util_calloc(s->alloc, 1, sizeof *io);
+  if (!io) return NULL;
+  if (json_in_new(s->alloc, &io->in) < 0) {
+    util_free(s->alloc, io);
+    return NULL;
+  }
+  s->json = io;
+  return io;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+static int put(util_buf *b, const char *p, size_t n) {
+  if (b->cap - b->len <= n) {
+    int rc = util_buf_reserve(b, n);
+    if (rc) return rc;
+  }
+  memcpy(b->data + b->len, p, n);
+  b->len += n;
+  b->data[b->len] = 0;
+  return NP_OK;
+}
+#define PUT(b, lit) put((b), (lit), sizeof(lit) - 1)
+
+static int put_c(util_buf *b, char c) { return put(b, &c, 1); }
+
+static int put_u64(util_buf *b, uint64_t v) {
+  char tmp[20], *e = tmp + sizeof tmp, *p = e;
+  do *--p = (char)('0' + v % 10);
+  while (v /= 10);
+  return put(b, p, (size_t)(e - p));
+}
+
+/* 1 for the bytes a JSON string literal must escape. */
+static const uint8_t needs_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1};
+
+/* s as a JSON string literal, escaped like util_buf_json_str. */
+static int put_str(util_buf *b, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  if (b->cap - b->len <= 6 * n + 2) {
+    int rc = util_buf_reserve(b, 6 * n + 2);
+    if (rc) return rc;
+  }
+  char *o = b->data + b->len;
+  *o++ = '"';
+  size_t run = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (!needs_escape[c]) continue;
+    memcpy(o, s + run, i - run);
+    o += i - run;
+    run = i + 1;
+    *o++ = '\\';
+    switch (c) {
+      case '"': *o++ = '"'; break;
+      case '\\': *o++ = '\\'; break;
+      case '\n': *o++ = 'n'; break;
+      case '\r': *o++ = 'r'; break;
+      case '\t': *o++ = 't'; break;
+      default:
+        *o++ = 'u'; *o++ = '0'; *o++ = '0';
+        *o++ = hex[c >> 4]; *o++ = hex[c & 15];
+    }
+  }
+  memcpy(o, s + run, n - run);
+  o += n - run;
+  *o++ = '"';
+  *o = 0;
+  b->len = (size_t)(o - b->data);
+  return NP_OK;
+}
+
+static int put_cstr(util_buf *b, const char *s) { return put_str(b, s, strlen(s)); }
+
+/* The score as "%.4g" writes it. */
+static int put_score(json_io *io, util_buf *b, double x) {
+  uint64_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  if (bits == 0) return PUT(b, "0");
+  char tmp[32];
+  score_memo *m = NULL;
+  if (io) {
+    m = &io->memo[((bits ^ (bits >> 29)) * UINT64_C(0x9E3779B97F4A7C15)) >> 60];
+    if (m->len && m->bits == bits) return put(b, m->txt, m->len);
+  }
+  int n = snprintf(tmp, sizeof tmp, "%.4g", x);
+  if (n < 0 || (size_t)n >= sizeof m->txt) return NP_EINTERNAL;
+  if (m) {
+    m->bits = bits;
+    m->len = (uint8_t)n;
+    memcpy(m->txt, tmp, (size_t)n);
+  }
+  return put(b, tmp, (size_t)n);
+}
 
 static const char *action_name(np_action a) {
   return a == NP_ACTION_BLOCK ? "block" : a == NP_ACTION_REVIEW ? "review" : "pass";
@@ -25,175 +142,127 @@ static const char *severity_name(np_severity s) {
   return "medium";
 }
 
-/* "2026-11-01T08:00:00Z" / "+08:00" / "2026-11-01 08:00:00" → seconds; -1 if not a time. */
-static int64_t parse_iso_time(const char *s) {
-  int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
-  if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3) return -1;
-  const char *p = s + n;
-  if (*p == 'T' || *p == ' ') {
-    int m = 0;
-    if (sscanf(p + 1, "%2d:%2d:%2d%n", &h, &mi, &sec, &m) != 3) return -1;
-    p += 1 + m;
-    if (*p == '.') do p++; while (*p >= '0' && *p <= '9');
-  }
-  int64_t off = 0;
-  if (*p == '+' || *p == '-') {
-    int oh = 0, om = 0;
-    if (sscanf(p + 1, "%2d:%2d", &oh, &om) < 1) return -1;
-    off = (int64_t)(oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
-  } else if (*p && *p != 'Z') {
-    return -1;
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return -1;
-  /* days from civil (Howard Hinnant's algorithm): no timegm/TZ dependence */
-  int yy = y - (mo <= 2);
-  int era = (yy >= 0 ? yy : yy - 399) / 400;
-  int yoe = yy - era * 400;
-  int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  int64_t days = (int64_t)era * 146097 + doe - 719468;
-  return days * 86400 + h * 3600 + mi * 60 + sec - off;
-}
+static int put_name(util_buf *b, const char *s) { return put(b, s, strlen(s)); }
 
-static int write_error(util_buf *out, uint64_t line_no, const char *id_json, const char *code,
-                       const char *msg) {
-  int rc = util_buf_printf(out, "{\"line\":%llu", (unsigned long long)line_no);
-  if (!rc && id_json) rc = util_buf_printf(out, ",\"id\":%s", id_json);
-  if (!rc) rc = util_buf_printf(out, ",\"error\":{\"code\":\"%s\",\"message\":", code);
-  if (!rc) rc = util_buf_json_str(out, msg, strlen(msg));
-  if (!rc) rc = util_buf_append(out, "}}\n", 3);
+static int write_error(util_buf *out, uint64_t line_no, const char *id, size_t id_len,
+                       const char *code, const char *msg) {
+  int rc = PUT(out, "{\"line\":");
+  if (!rc) rc = put_u64(out, line_no);
+  if (!rc && id) {
+    rc = PUT(out, ",\"id\":");
+    if (!rc) rc = put(out, id, id_len);
+  }
+  if (!rc) rc = PUT(out, ",\"error\":{\"code\":\"");
+  if (!rc) rc = put_name(out, code);
+  if (!rc) rc = PUT(out, "\",\"message\":");
+  if (!rc) rc = put_cstr(out, msg);
+  if (!rc) rc = PUT(out, "}}\n");
   return rc;
 }
 
-static int is_known(const char *key) {
-  for (size_t i = 0; known_fields[i]; i++)
-    if (strcmp(key, known_fields[i]) == 0) return 1;
-  return 0;
+static int write_span(util_buf *out, const np_scratch *s, const np_span *sp) {
+  int rc = PUT(out, "{\"s\":");
+  if (!rc) rc = put_cstr(out, sp->name);
+  if (!rc && sp->term) {
+    rc = PUT(out, ",\"term\":");
+    if (!rc) rc = put_cstr(out, sp->term);
+  }
+  if (!rc) rc = PUT(out, ",\"start\":");
+  if (!rc) rc = put_u64(out, sp->start);
+  if (!rc) rc = PUT(out, ",\"end\":");
+  if (!rc) rc = put_u64(out, sp->end);
+  if (!rc) rc = PUT(out, ",\"text\":");
+  if (!rc) rc = put_str(out, s->post.text + sp->start, sp->end - sp->start);
+  if (!rc) rc = put_c(out, '}');
+  return rc;
 }
 
 int engine_verdict_json(const np_engine *e, np_scratch *s, const char *id_json, size_t id_len,
                         const char *extra_json, size_t extra_len, util_buf *out) {
   const np_verdict *v = &s->verdict;
-  int rc = util_buf_putc(out, '{');
+  int rc = put_c(out, '{');
   if (!rc && id_json) {
-    rc = util_buf_append(out, "\"id\":", 5);
-    if (!rc) rc = util_buf_append(out, id_json, id_len);
-    if (!rc) rc = util_buf_putc(out, ',');
+    rc = PUT(out, "\"id\":");
+    if (!rc) rc = put(out, id_json, id_len);
+    if (!rc) rc = put_c(out, ',');
   }
-  if (!rc) rc = util_buf_printf(out, "\"action\":\"%s\",\"score\":%.4g,\"categories\":[",
-                                action_name(v->action), v->score);
+  if (!rc) rc = PUT(out, "\"action\":\"");
+  if (!rc) rc = put_name(out, action_name(v->action));
+  if (!rc) rc = PUT(out, "\",\"score\":");
+  if (!rc) rc = put_score(s->json, out, v->score);
+  if (!rc) rc = PUT(out, ",\"categories\":[");
   for (size_t i = 0; !rc && i < v->n_hits; i++) {
     int seen = 0;
     for (size_t j = 0; j < i; j++) seen |= strcmp(v->hits[j].category, v->hits[i].category) == 0;
     if (seen) continue;
-    if (out->data[out->len - 1] != '[') rc = util_buf_putc(out, ',');
-    if (!rc) rc = util_buf_json_str(out, v->hits[i].category, strlen(v->hits[i].category));
+    if (out->data[out->len - 1] != '[') rc = put_c(out, ',');
+    if (!rc) rc = put_cstr(out, v->hits[i].category);
   }
-  if (!rc) rc = util_buf_append(out, "],\"hits\":[", 10);
+  if (!rc) rc = PUT(out, "],\"hits\":[");
   for (size_t i = 0; !rc && i < v->n_hits; i++) {
     const np_hit *h = &v->hits[i];
-    if (i) rc = util_buf_putc(out, ',');
-    if (!rc) rc = util_buf_append(out, "{\"rule\":", 8);
-    if (!rc) rc = util_buf_json_str(out, h->rule, strlen(h->rule));
-    if (!rc) rc = util_buf_append(out, ",\"category\":", 12);
-    if (!rc) rc = util_buf_json_str(out, h->category, strlen(h->category));
-    if (!rc) rc = util_buf_printf(out, ",\"severity\":\"%s\",\"action\":\"%s\",\"matches\":[",
-                                  severity_name(h->severity), action_name(h->action));
+    if (i) rc = put_c(out, ',');
+    if (!rc) rc = PUT(out, "{\"rule\":");
+    if (!rc) rc = put_cstr(out, h->rule);
+    if (!rc) rc = PUT(out, ",\"category\":");
+    if (!rc) rc = put_cstr(out, h->category);
+    if (!rc) rc = PUT(out, ",\"severity\":\"");
+    if (!rc) rc = put_name(out, severity_name(h->severity));
+    if (!rc) rc = PUT(out, "\",\"action\":\"");
+    if (!rc) rc = put_name(out, action_name(h->action));
+    if (!rc) rc = PUT(out, "\",\"matches\":[");
     for (size_t k = 0; !rc && k < h->n_spans; k++) {
-      const np_span *sp = &h->spans[k];
-      if (k) rc = util_buf_putc(out, ',');
-      if (!rc) rc = util_buf_append(out, "{\"s\":", 5);
-      if (!rc) rc = util_buf_json_str(out, sp->name, strlen(sp->name));
-      if (!rc && sp->term) {
-        rc = util_buf_append(out, ",\"term\":", 8);
-        if (!rc) rc = util_buf_json_str(out, sp->term, strlen(sp->term));
-      }
-      if (!rc) rc = util_buf_printf(out, ",\"start\":%u,\"end\":%u,\"text\":", sp->start, sp->end);
-      if (!rc) rc = util_buf_json_str(out, s->post.text + sp->start, sp->end - sp->start);
-      if (!rc) rc = util_buf_putc(out, '}');
+      if (k) rc = put_c(out, ',');
+      if (!rc) rc = write_span(out, s, &h->spans[k]);
     }
-    if (!rc) rc = util_buf_append(out, "]}", 2);
+    if (!rc) rc = PUT(out, "]}");
   }
-  if (!rc) rc = util_buf_putc(out, ']');
+  if (!rc) rc = put_c(out, ']');
   if (!rc) rc = engine_detect_json(e, s, out);
   if (!rc) rc = engine_similar_json(e, s, out);
   if (!rc && extra_json) {
-    rc = util_buf_append(out, ",\"extra\":", 9);
-    if (!rc) rc = util_buf_append(out, extra_json, extra_len);
+    rc = PUT(out, ",\"extra\":");
+    if (!rc) rc = put(out, extra_json, extra_len);
   }
-  if (!rc) rc = util_buf_append(out, "}\n", 2);
+  if (!rc) rc = PUT(out, "}\n");
   return rc;
 }
 
-static const char *json_error_kind(const json_error_t *je) {
-  switch (json_error_code(je)) {
-    case json_error_invalid_utf8: return "bad_utf8";
-    case json_error_null_character: return "nul_byte";
+/* ---- reading ----------------------------------------------------------- */
+
+static const char *status_code(int st) {
+  switch (st) {
+    case JSON_IN_BAD_UTF8: return "bad_utf8";
+    case JSON_IN_NUL_BYTE: return "nul_byte";
+    case JSON_IN_NOT_OBJECT: return "not_object";
     default: return "bad_json";
   }
 }
 
-static int scan_record(const np_engine *e, np_scratch *s, json_t *root, uint64_t line_no,
-                       int *is_error, np_error *err) {
+static int scan_record(const np_engine *e, np_scratch *s, const json_in_rec *rec,
+                       uint64_t line_no, int *is_error, np_error *err) {
   util_buf *out = &s->out;
-  char *id_json = NULL, *extra_json = NULL;
-  int rc = NP_OK;
-  json_t *id = json_object_get(root, "id");
-  if (id) id_json = json_dumps(id, JSON_COMPACT | JSON_ENCODE_ANY);
-  json_t *text = json_object_get(root, "text");
-  if (!text || !json_is_string(text)) {
+  if (rec->text_kind != JSON_IN_STRING) {
     *is_error = 1;
-    rc = write_error(out, line_no, id_json, text ? "text_not_string" : "missing_text",
-                     text ? "field \"text\" must be a string" : "record has no \"text\" field");
-    goto done;
+    int absent = rec->text_kind == JSON_IN_ABSENT;
+    return write_error(out, line_no, rec->id, rec->id_len,
+                       absent ? "missing_text" : "text_not_string",
+                       absent ? "record has no \"text\" field" : "field \"text\" must be a string");
   }
-  np_post post = {0};
-  post.text = json_string_value(text);
-  post.text_len = json_string_length(text);
-  json_t *f;
-  if ((f = json_object_get(root, "author")) && json_is_string(f)) post.author = json_string_value(f);
-  if ((f = json_object_get(root, "reply_to")) && json_is_string(f))
-    post.reply_to = json_string_value(f);
-  if ((f = json_object_get(root, "time"))) {
-    if (json_is_integer(f)) post.time = (int64_t)json_integer_value(f);
-    else if (json_is_real(f)) post.time = (int64_t)json_real_value(f);
-    else if (json_is_string(f)) {
-      int64_t t = parse_iso_time(json_string_value(f));
-      post.time = t < 0 ? 0 : t;
-    }
-  }
-  post.id = id && json_is_string(id) ? json_string_value(id) : NULL;
+  np_post post = {rec->id_str, rec->text, rec->text_len, rec->author, rec->time, rec->reply_to};
   np_error serr = {0};
-  rc = engine_scan_post(e, s, &post, &serr);
+  int rc = engine_scan_post(e, s, &post, &serr);
   if (rc == NP_ENOMEM) {
     if (err) *err = serr;
-    goto done;
+    return rc;
   }
   if (rc < 0) {
     *is_error = 1;
-    rc = write_error(out, line_no, id_json, rc == NP_ETOOBIG ? "too_big" : "scan_failed",
-                     serr.message);
-    goto done;
+    return write_error(out, line_no, rec->id, rec->id_len,
+                       rc == NP_ETOOBIG ? "too_big" : "scan_failed", serr.message);
   }
-  /* pass unknown fields through */
-  const char *key;
-  json_t *val;
-  json_t *extra = NULL;
-  json_object_foreach(root, key, val) {
-    if (is_known(key)) continue;
-    if (!extra) extra = json_object();
-    if (extra) json_object_set(extra, key, val);
-  }
-  if (extra) {
-    extra_json = json_dumps(extra, JSON_COMPACT | JSON_ENCODE_ANY);
-    json_decref(extra);
-  }
-  rc = engine_verdict_json(e, s, id_json, id_json ? strlen(id_json) : 0, extra_json,
-                           extra_json ? strlen(extra_json) : 0, out);
+  rc = engine_verdict_json(e, s, rec->id, rec->id_len, rec->extra, rec->extra_len, out);
   s->verdict_ok = rc == NP_OK;
-done:
-  free(id_json);
-  free(extra_json);
   return rc;
 }
 
@@ -206,33 +275,37 @@ NP_API int np_scan_json(const np_engine *e, np_scratch *s, const char *line, siz
   *is_error = 0;
   s->verdict_ok = 0;
   while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+  json_io *io = NULL;
   if (len > e->cfg.max_line_bytes) {
     *is_error = 1;
     char msg[160];
     snprintf(msg, sizeof msg, "line is %zu bytes, over the limit of %zu (--max-line-bytes)", len,
              e->cfg.max_line_bytes);
-    rc = write_error(out, line_no, NULL, "too_big", msg);
-  } else if (memchr(line, 0, len)) {
-    *is_error = 1;
-    char msg[96];
-    snprintf(msg, sizeof msg, "NUL byte at column %zu",
-             (size_t)((const char *)memchr(line, 0, len) - line) + 1);
-    rc = write_error(out, line_no, NULL, "nul_byte", msg);
+    rc = write_error(out, line_no, NULL, 0, "too_big", msg);
+  } else if (!(io = io_get(s))) {
+    rc = NP_ENOMEM;
   } else {
-    json_error_t je;
-    json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root) {
+    json_in_rec rec;
+    int st = json_in_parse(io->in, line, len, &rec);
+    if (st < 0) {
+      rc = st;
+    } else if (st != JSON_IN_OK) {
+      /* a raw NUL anywhere wins, as it always has (it makes the line invalid) */
+      const char *nul = memchr(line, 0, len);
+      char msg[160];
       *is_error = 1;
-      char msg[256];
-      snprintf(msg, sizeof msg, "column %d: %s", je.column, je.text);
-      rc = write_error(out, line_no, NULL, json_error_kind(&je), msg);
-    } else if (!json_is_object(root)) {
-      *is_error = 1;
-      rc = write_error(out, line_no, NULL, "not_object", "record is not a JSON object");
+      if (nul) {
+        snprintf(msg, sizeof msg, "NUL byte at column %zu", (size_t)(nul - line) + 1);
+        rc = write_error(out, line_no, NULL, 0, "nul_byte", msg);
+      } else if (st == JSON_IN_NOT_OBJECT) {
+        rc = write_error(out, line_no, NULL, 0, "not_object", rec.reason);
+      } else {
+        snprintf(msg, sizeof msg, "column %zu: %s", rec.column, rec.reason);
+        rc = write_error(out, line_no, NULL, 0, status_code(st), msg);
+      }
     } else {
-      rc = scan_record(e, s, root, line_no, is_error, err);
+      rc = scan_record(e, s, &rec, line_no, is_error, err);
     }
-    json_decref(root);
   }
   if (rc == NP_ENOMEM && (!err || err->code != NP_ENOMEM))
     util_err(err, rc, "out of memory writing a verdict");

@@ -14,7 +14,9 @@ static int is_ascii_alnum(unsigned char c) {
 static int on_raw(unsigned id, uint32_t start, uint32_t end, void *ctx) {
   np_scratch *s = ctx;
   engine_raw r = {id, start, end};
-  return util_vec_push(&s->raw, &r) < 0 ? 1 : 0; /* stop the scan on ENOMEM */
+  if (util_vec_push(&s->raw, &r) == 0) return 0;
+  s->raw_oom = 1; /* stop the scan; engine_scan_post reports NP_ENOMEM */
+  return 1;
 }
 
 static int bound_left_ok(const text_norm_out *n, uint32_t at) {
@@ -190,7 +192,9 @@ int engine_scan_post(const np_engine *e, np_scratch *s, const np_post *post, np_
     return util_err(err, NP_ETOOBIG, "text is %zu bytes, over the limit of %zu", post->text_len,
                     e->cfg.max_text_bytes);
   if ((rc = text_normalize(e->norm, post->text, post->text_len, &s->norm, err)) < 0) return rc;
+  s->raw_oom = 0;
   if ((rc = match_scan(e->db, s->ms, s->norm.text, s->norm.len, on_raw, s, err)) < 0) return rc;
+  if (s->raw_oom) return util_err(err, NP_ENOMEM, "out of memory collecting matches");
   if ((rc = filter_matches(e, s)) < 0) return util_err(err, rc, "out of memory filtering matches");
   s->values[e->slot_text_length] = (double)count_chars(post->text, post->text_len);
   if ((rc = engine_detect_run(e, s, err)) < 0) return rc;

@@ -50,6 +50,7 @@ NP_API void np_scratch_free(np_scratch *s) {
   engine_classify_scratch_free(s);
   engine_similar_scratch_free(s);
   engine_detect_scratch_free(s);
+  engine_json_scratch_free(s);
   match_scratch_free(s->ms);
   size_t ns = e->rules.n_strings ? e->rules.n_strings : 1;
   if (s->pos)

@@ -1,9 +1,13 @@
-/* hoax_match.c — per-post lookup in the hoax database.  The post is cut into
- * query units (the whole post, each sentence, sliding windows of 16 and 32
- * shingles) so a short claim padded inside a long post still meets the LSH
- * threshold; every candidate is then verified exactly: score =
- * max(Jaccard, containment of the claim in the post), entities must agree,
- * and debunk cues set the stance.  Cost per post does not grow with the db. */
+/* hoax_match.c — per-post lookup in the hoax database, in three stages.
+ * (1) The exact prefilter (prefilter.c) finds docs sharing enough shingles
+ * to possibly match; most posts stop here, in a few µs at any db size.
+ * (2) Each candidate is scored exactly: max(Jaccard, containment of the
+ * claim in the post), and its entities must agree.  (3) As before, a doc
+ * counts only if the LSH reports it for some query unit (the whole post,
+ * each sentence, sliding windows of 16 and 32 shingles, so a short claim
+ * padded inside a long post still meets the LSH threshold).  Debunk cues
+ * set the stance.  Stages 1–2 only drop docs that stage 3 would reject, so
+ * results are those of the LSH path alone. */
 #include <stdlib.h>
 #include <string.h>
 #include "similar/similar_int.h"
@@ -12,12 +16,22 @@
 #define WHOLE_MAX 96           /* the whole post is a unit when at most this long */
 #define BLOCK 8                /* windows are unions of 8-shingle blocks */
 
+/* A document that passed the exact check, waiting for its LSH verdict. */
+typedef struct okdoc {
+  uint32_t doc;
+  double score;
+  int seen;      /* 1 once some query unit reported it as an LSH candidate */
+} okdoc;
+
 struct similar_query {
   const np_allocator *alloc;
   similar_tokens tok;
   util_vec sh;   /* shingles in text order */
   util_vec set;  /* sorted unique */
-  util_vec cand; /* candidate documents */
+  util_vec hits; /* uint64 prefilter hits (doc << 32 | shingle) */
+  util_vec cand; /* uint32 prefilter candidates */
+  util_vec ok;   /* okdoc: candidates that pass the exact check, best first */
+  size_t unseen; /* ok docs not yet reported by the LSH */
   uint32_t *hv;  /* [MAX_UNIT_SHINGLES][SIMILAR_NHASH] per-shingle slot hashes */
   uint32_t *bmin;/* [MAX_UNIT_SHINGLES / BLOCK][SIMILAR_NHASH] minima of 8-shingle blocks */
   uint64_t seeds_for;
@@ -31,10 +45,9 @@ int similar_query_new(const np_allocator *a, similar_query **out) {
   similar_tokens_init(&q->tok, a);
   util_vec_init(&q->sh, a, sizeof(uint32_t));
   util_vec_init(&q->set, a, sizeof(uint32_t));
+  util_vec_init(&q->hits, a, sizeof(uint64_t));
   util_vec_init(&q->cand, a, sizeof(uint32_t));
-  q->hv = util_malloc(a, (size_t)MAX_UNIT_SHINGLES * SIMILAR_NHASH * sizeof(uint32_t));
-  q->bmin = util_malloc(a, (size_t)MAX_UNIT_SHINGLES / BLOCK * SIMILAR_NHASH * sizeof(uint32_t));
-  if (!q->hv || !q->bmin) { similar_query_free(q); return NP_ENOMEM; }
+  util_vec_init(&q->ok, a, sizeof(okdoc));
   *out = q;
   return 0;
 }
@@ -44,29 +57,38 @@ void similar_query_free(similar_query *q) {
   similar_tokens_free(&q->tok);
   util_vec_free(&q->sh);
   util_vec_free(&q->set);
+  util_vec_free(&q->hits);
   util_vec_free(&q->cand);
+  util_vec_free(&q->ok);
   util_free(q->alloc, q->hv);
   util_free(q->alloc, q->bmin);
   util_free(q->alloc, q);
 }
 
+/* LSH callback: marks an ok doc as seen (other candidates cannot match). */
 static void collect(uint32_t id, void *ctx) {
-  util_vec *v = ctx;
-  /* Out of memory only loses candidates; the match degrades, never breaks. */
-  (void)util_vec_push(v, &id);
+  similar_query *q = ctx;
+  okdoc *ok = q->ok.data;
+  for (size_t i = 0; i < q->ok.len; i++)
+    if (ok[i].doc == id && !ok[i].seen) { ok[i].seen = 1; q->unseen--; }
+}
+
+/* Done once the best ok doc is seen: nothing later can beat it. */
+static int settled(const similar_query *q) {
+  return q->unseen == 0 || UTIL_VEC_AT(&q->ok, okdoc, 0).seen;
 }
 
 /* MinHash of the unit sh[from..to) from the precomputed hash vectors. */
 static void unit_query(const similar_hoaxdb *db, similar_query *q, size_t from, size_t to) {
   uint32_t sig[SIMILAR_NHASH];
-  if (to > from) {
+  if (to > from && !settled(q)) {
     memcpy(sig, q->hv + from * SIMILAR_NHASH, sizeof sig);
     for (size_t i = from + 1; i < to; i++) {
       const uint32_t *h = q->hv + i * SIMILAR_NHASH;
       for (unsigned j = 0; j < SIMILAR_NHASH; j++)
         if (h[j] < sig[j]) sig[j] = h[j];
     }
-    similar_lsh_query(db->lsh, sig, collect, &q->cand);
+    similar_lsh_query(db->lsh, sig, collect, q);
   }
 }
 
@@ -76,7 +98,7 @@ static void windows(const similar_hoaxdb *db, similar_query *q, size_t m, size_t
   if (m <= w) return;
   size_t nb = (m + BLOCK - 1) / BLOCK, per = w / BLOCK;
   uint32_t sig[SIMILAR_NHASH];
-  for (size_t b = 0;; b += per / 2) {
+  for (size_t b = 0; !settled(q); b += per / 2) {
     size_t e = b + per < nb ? b + per : nb;
     memcpy(sig, q->bmin + b * SIMILAR_NHASH, sizeof sig);
     for (size_t k = b + 1; k < e; k++) {
@@ -84,14 +106,9 @@ static void windows(const similar_hoaxdb *db, similar_query *q, size_t m, size_t
       for (unsigned j = 0; j < SIMILAR_NHASH; j++)
         if (h[j] < sig[j]) sig[j] = h[j];
     }
-    similar_lsh_query(db->lsh, sig, collect, &q->cand);
+    similar_lsh_query(db->lsh, sig, collect, q);
     if (e == nb) break;
   }
-}
-
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
 }
 
 /* memmem is a GNU extension; this is the portable few-line version. */
@@ -133,19 +150,26 @@ static int entities_ok(const similar_hoax *h, const similar_tokens *t, double sc
   return present == h->n_entities && score >= o->entity_threshold;
 }
 
-int similar_hoax_match(const similar_hoaxdb *db, similar_query *q, const char *text, size_t len,
-                       similar_hoax_result *res) {
-  int rc;
-  memset(res, 0, sizeof *res);
-  if (!db || !db->doc_hoax.len) return 0;
-  TRY(similar_tokenize(text, len, &q->tok));
-  if (q->tok.n < 4) return 0;
-  q->sh.len = q->set.len = q->cand.len = 0;
-  TRY(similar_shingles(&q->tok, 0, q->tok.n, db->opts.k, &q->sh));
-  if (!util_vec_grow(&q->set, q->sh.len)) return NP_ENOMEM;
-  memcpy(q->set.data, q->sh.data, q->sh.len * sizeof(uint32_t));
-  similar_set_sort(&q->set);
+static int ok_better(const okdoc *a, const okdoc *b) {
+  return a->score != b->score ? a->score > b->score : a->doc < b->doc;
+}
 
+/* The old single path, kept as the expensive second stage: query units
+ * (whole post, sentences, windows) probe the LSH; a doc can only win if some
+ * unit reports it.  Runs only for posts with a doc past the exact check, and
+ * stops as soon as the best such doc is reported. */
+static int lsh_stage(const similar_hoaxdb *db, similar_query *q) {
+  if (!q->hv) {
+    q->hv = util_malloc(q->alloc, (size_t)MAX_UNIT_SHINGLES * SIMILAR_NHASH * sizeof(uint32_t));
+    q->bmin = util_malloc(q->alloc, (size_t)MAX_UNIT_SHINGLES / BLOCK * SIMILAR_NHASH *
+                                        sizeof(uint32_t));
+    if (!q->hv || !q->bmin) {
+      util_free(q->alloc, q->hv);
+      util_free(q->alloc, q->bmin);
+      q->hv = q->bmin = NULL;
+      return NP_ENOMEM;
+    }
+  }
   if (q->seeds_for != db->opts.seed + 1) {
     for (unsigned j = 0; j < SIMILAR_NHASH; j++) q->seeds[j] = similar_slot_seed(db->opts.seed, j);
     q->seeds_for = db->opts.seed + 1;
@@ -170,7 +194,7 @@ int similar_hoax_match(const similar_hoaxdb *db, similar_query *q, const char *t
   /* Units: whole post, sentences, then windows for anything longer. */
   if (m <= WHOLE_MAX) unit_query(db, q, 0, m);
   unsigned k = db->opts.k;
-  for (size_t s = 0; s < q->tok.n;) {
+  for (size_t s = 0; s < q->tok.n && !settled(q);) {
     size_t e = s + 1;
     while (e < q->tok.n && !q->tok.seg[e]) e++;
     size_t from = s, to = e >= k ? e - k + 1 : 0; /* shingles wholly inside the sentence */
@@ -182,16 +206,29 @@ int similar_hoax_match(const similar_hoaxdb *db, similar_query *q, const char *t
   }
   windows(db, q, m, 16);
   windows(db, q, m, 32);
+  return 0;
+}
 
-  /* Verify each distinct candidate exactly. */
-  uint32_t *cand = q->cand.data;
-  if (q->cand.len > 1) qsort(cand, q->cand.len, sizeof *cand, cmp_u32);
+int similar_hoax_match(const similar_hoaxdb *db, similar_query *q, const char *text, size_t len,
+                       similar_hoax_result *res) {
+  int rc;
+  memset(res, 0, sizeof *res);
+  if (!db || !db->doc_hoax.len) return 0;
+  TRY(similar_tokenize(text, len, &q->tok));
+  if (q->tok.n < 4) return 0;
+  q->sh.len = q->set.len = q->ok.len = 0;
+  TRY(similar_shingles(&q->tok, 0, q->tok.n, db->opts.k, &q->sh));
+  /* Stage 1: docs that share enough indexed shingles (most posts stop here). */
+  TRY(similar_pf_query(&db->pf, q->sh.data, q->sh.len, &q->hits, &q->cand));
+  if (!q->cand.len) return 0;
+
+  /* Stage 2: the exact score of each candidate against the post's set. */
+  if (!util_vec_grow(&q->set, q->sh.len)) return NP_ENOMEM;
+  memcpy(q->set.data, q->sh.data, q->sh.len * sizeof(uint32_t));
+  similar_set_sort(&q->set);
   const uint32_t *off = db->set_off.data, *sets = db->sets.data, *dh = db->doc_hoax.data;
-  const uint32_t *P = q->set.data;
-  double best = -1;
-  size_t best_h = 0;
+  const uint32_t *cand = q->cand.data, *P = q->set.data;
   for (size_t i = 0; i < q->cand.len; i++) {
-    if (i && cand[i] == cand[i - 1]) continue;
     uint32_t d = cand[i];
     res->candidates++;
     size_t ns = off[d + 1] - off[d];
@@ -199,16 +236,28 @@ int similar_hoax_match(const similar_hoaxdb *db, similar_query *q, const char *t
     double j = (double)in / (double)(ns + q->set.len - in);
     double c = ns ? (double)in / (double)ns : 0;
     double score = j > c ? j : c;
-    const similar_hoax *h = &db->hoax[dh[d]];
-    if (score <= best || !entities_ok(h, &q->tok, score, &db->opts)) continue;
-    best = score;
-    best_h = dh[d];
+    if (!entities_ok(&db->hoax[dh[d]], &q->tok, score, &db->opts)) continue;
+    okdoc o = {d, score, 0};
+    okdoc *slot = util_vec_grow(&q->ok, 1);
+    if (!slot) return NP_ENOMEM;
+    okdoc *all = q->ok.data;
+    size_t at = q->ok.len - 1; /* keep best first: insertion (few docs pass) */
+    while (at > 0 && ok_better(&o, &all[at - 1])) { all[at] = all[at - 1]; at--; }
+    all[at] = o;
   }
-  if (best >= 0) {
+  if (!q->ok.len) return 0;
+
+  /* Stage 3: the LSH decides which of them count (as it always has). */
+  q->unseen = q->ok.len;
+  TRY(lsh_stage(db, q));
+  const okdoc *ok = q->ok.data;
+  for (size_t i = 0; i < q->ok.len; i++) {
+    if (!ok[i].seen) continue;
     res->matched = 1;
-    res->hoax = best_h;
-    res->similarity = best;
-    res->debunk = similar_debunk_cue(text, len, db->hoax[best_h].claim);
+    res->hoax = dh[ok[i].doc];
+    res->similarity = ok[i].score;
+    res->debunk = similar_debunk_cue(text, len, db->hoax[res->hoax].claim);
+    break;
   }
   return 0;
 fail:

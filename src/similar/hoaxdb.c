@@ -47,6 +47,7 @@ void similar_hoaxdb_free(similar_hoaxdb *db) {
   util_vec_free(&db->set_off);
   util_vec_free(&db->sets);
   similar_lsh_free(db->lsh);
+  similar_pf_free(a, &db->pf);
   util_free(a, db);
 }
 
@@ -61,7 +62,7 @@ size_t similar_hoaxdb_bytes(const similar_hoaxdb *db) {
   size_t b = sizeof *db + db->n * sizeof(similar_hoax) + db->strings_bytes +
              db->doc_hoax.cap * sizeof(uint32_t) + db->set_off.cap * sizeof(uint32_t) +
              db->sets.cap * sizeof(uint32_t);
-  return b + similar_lsh_bytes(db->lsh);
+  return b + similar_lsh_bytes(db->lsh) + similar_pf_bytes(&db->pf);
 }
 
 /* Build state shared by the loaders. */
@@ -199,10 +200,39 @@ static void builder_end(builder *b) {
   util_vec_free(&b->keys);
 }
 
+/* Shared shingles that any match of each doc implies.  A match needs
+ * max(J, containment) >= the doc's lowest threshold, and J <= containment,
+ * so it needs |D ∩ P| / |D| >= θ: t_D is the least count that passes the
+ * very comparison hoax_match.c makes. */
+static int build_prefilter(similar_hoaxdb *db, np_error *err) {
+  size_t docs = db->doc_hoax.len;
+  const uint32_t *off = db->set_off.data, *dh = db->doc_hoax.data;
+  uint32_t *t = util_malloc(db->alloc, (docs ? docs : 1) * sizeof *t);
+  if (!t) return util_err(err, NP_ENOMEM, "out of memory");
+  for (size_t d = 0; d < docs; d++) {
+    double th = db->opts.threshold;
+    if (db->hoax[dh[d]].n_entities && db->opts.entity_threshold < th) th = db->opts.entity_threshold;
+    size_t ns = off[d + 1] - off[d], k = 0;
+    if (th > 0 && !ns) {
+      k = 1; /* an empty set scores 0: never a match */
+    } else if (th > 0) {
+      double f = th * (double)ns;
+      k = f > (double)ns + 1 ? ns + 1 : (size_t)f;
+      while (k > 0 && (double)(k - 1) / (double)ns >= th) k--;
+      while (k <= ns && (double)k / (double)ns < th) k++;
+    }
+    t[d] = (uint32_t)k;
+  }
+  int rc = similar_pf_build(db->alloc, off, db->sets.data, docs, t, &db->pf);
+  util_free(db->alloc, t);
+  return rc < 0 ? util_err(err, rc, "out of memory building the hoax prefilter") : 0;
+}
+
 static int builder_finish(builder *b, similar_hoaxdb **out, np_error *err) {
   similar_hoaxdb *db = b->db;
   int rc = similar_lsh_build(db->alloc, b->keys.data, db->doc_hoax.len, db->bands, db->rows,
                              &db->lsh, err);
+  if (rc == 0) rc = build_prefilter(db, err);
   builder_end(b);
   if (rc < 0) { similar_hoaxdb_free(db); return rc; }
   *out = db;

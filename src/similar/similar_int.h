@@ -5,6 +5,31 @@
 #include "similar/similar.h"
 
 #define SIMILAR_HOAX_MIN_TOKENS 6   /* claims/variants shorter than this are not indexed */
+#define SIMILAR_PF_HITS 4           /* prefilter: indexed shingles a candidate must share */
+
+/* The exact candidate prefilter (prefilter.c): an inverted index over part of
+ * each document's shingle set.  need[d] hits among the indexed shingles are
+ * implied by any match of doc d (0: the doc can never match). */
+typedef struct similar_pf {
+  unsigned bits;
+  uint32_t *off;   /* [(1 << bits) + 1] bucket (hash & mask) → postings range */
+  uint16_t *tag;   /* [n] hash >> 16 of each posting's shingle */
+  uint32_t *doc;   /* [n] document of each posting */
+  uint16_t *need;  /* [docs] */
+  size_t n, docs;
+  int always;      /* some doc matches with no shared shingle: no filtering */
+} similar_pf;
+
+/* Builds the filter from the docs' sorted sets; t[d] = shared shingles that a
+ * match of doc d implies (0: any post may match; > |D|: never). */
+int similar_pf_build(const np_allocator *a, const uint32_t *set_off, const uint32_t *sets,
+                     size_t docs, const uint32_t *t, similar_pf *pf);
+void similar_pf_free(const np_allocator *a, similar_pf *pf);
+size_t similar_pf_bytes(const similar_pf *pf);
+/* Candidate docs (sorted, in cand) for the post shingles sh[0..n) (duplicates
+ * allowed); hits is scratch.  Returns the candidate count or NP_ENOMEM. */
+int similar_pf_query(const similar_pf *pf, const uint32_t *sh, size_t n, util_vec *hits,
+                     util_vec *cand);
 
 struct similar_hoaxdb {
   const np_allocator *alloc;
@@ -16,6 +41,7 @@ struct similar_hoaxdb {
   util_vec set_off;  /* uint32 [docs+1]: document i's shingle set is sets[off[i]..off[i+1]) */
   util_vec sets;     /* uint32 sorted shingle hashes, concatenated */
   similar_lsh *lsh;
+  similar_pf pf;     /* exact prefilter in front of the LSH path */
   size_t strings_bytes;
 };
 

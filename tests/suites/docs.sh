@@ -18,5 +18,6 @@ for cmd in $("$NP" --help | awk '/^commands:/{f=1;next} f && !NF {exit} f {print
   done
 done
 check "layering (tools/check-layers.sh)" "tools/check-layers.sh"
+check "library symbols and no mutable statics (tools/check-symbols.sh)" "BUILD=$BUILD tools/check-symbols.sh"
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

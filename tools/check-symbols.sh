@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Library hygiene (DESIGN §6, style §4):
+#  1. no mutable static data: no library object has symbols in .data or .bss
+#     (const tables live in .rodata / .data.rel.ro);
+#  2. the only names libnetpatrol exports are np_* functions declared in
+#     include/netpatrol.h (everything else is built with -fvisibility=hidden).
+set -u
+BUILD=${BUILD:-build/default}
+bad=0
+for o in "$BUILD"/obj/src/*/*.o; do
+  out=$(objdump -t "$o" | awk '$0 ~ / (\.data|\.bss)([^.]|$)/')
+  [ -n "$out" ] && { echo "mutable static data in $o:"; echo "$out"; bad=1; }
+done
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# link the archive into a shared object to see what default visibility exports
+cc -shared -o "$tmp/libnp.so" -Wl,--whole-archive "$BUILD/lib/libnetpatrol.a" -Wl,--no-whole-archive \
+   $(pkg-config --libs libhs libutf8proc jansson libxxhash) -lm -lpthread 2>"$tmp/err" || {
+  # sanitizer builds are not position independent; the plain build checks exports
+  [ -n "$(grep -l fsanitize "$tmp/err" 2>/dev/null)" ] || true
+}
+if [ -f "$tmp/libnp.so" ]; then
+  for sym in $(nm -D --defined-only "$tmp/libnp.so" | awk '$2 == "T" {print $3}'); do
+    case "$sym" in
+      np_*) grep -q "\b$sym(" include/netpatrol.h || { echo "exported $sym is not declared in netpatrol.h"; bad=1; } ;;
+      _init|_fini) ;;
+      *) echo "exported symbol $sym is not np_*"; bad=1 ;;
+    esac
+  done
+fi
+exit $bad
