@@ -2,7 +2,10 @@
  * (author, time, reply_to, canonical text) to the src/similar/ window in
  * input order, holds each verdict line until its cluster can no longer
  * change, then writes it with "coord" fields and categories added.  Single
- * threaded by design: the order of the calls defines the result. */
+ * threaded by design: the order of the calls defines the result, so the
+ * per-post work here is kept small: a scan of the record's top-level members
+ * (no JSON tree), and nothing more for posts without a time. */
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +15,7 @@
 
 typedef struct held {
   uint64_t seq;
-  char *json;      /* verdict line (owned) */
-  size_t len;
+  size_t off, len; /* verdict line in the pool */
   int in_window;   /* 1: added to the window (a verdict, not an error record) */
 } held;
 
@@ -23,7 +25,8 @@ struct scan_coord {
   similar_coord *win;
   util_vec held;   /* held, in push order */
   size_t head;
-  util_buf tmp;
+  util_buf pool;   /* the held verdict lines, back to back */
+  util_buf tmp, text, author, reply, when; /* decoded strings of one record */
 };
 
 void scan_coord_opts_init(scan_coord_opts *o) {
@@ -72,7 +75,12 @@ scan_coord *scan_coord_new(const np_engine *e, const scan_coord_opts *o) {
   if (!c) return NULL;
   c->engine = e;
   util_vec_init(&c->held, NULL, sizeof(held));
+  util_buf_init(&c->pool, NULL, 0);
   util_buf_init(&c->tmp, NULL, 0);
+  util_buf_init(&c->text, NULL, 0);
+  util_buf_init(&c->author, NULL, 0);
+  util_buf_init(&c->reply, NULL, 0);
+  util_buf_init(&c->when, NULL, 0);
   similar_coord_opts so;
   similar_coord_opts_init(&so);
   so.window_s = (int64_t)(o->window_min * 60 + 0.5);
@@ -89,10 +97,13 @@ scan_coord *scan_coord_new(const np_engine *e, const scan_coord_opts *o) {
 
 void scan_coord_free(scan_coord *c) {
   if (!c) return;
-  held *h = c->held.data;
-  for (size_t i = c->head; i < c->held.len; i++) free(h[i].json);
   util_vec_free(&c->held);
+  util_buf_free(&c->pool);
   util_buf_free(&c->tmp);
+  util_buf_free(&c->text);
+  util_buf_free(&c->author);
+  util_buf_free(&c->reply);
+  util_buf_free(&c->when);
   similar_coord_free(c->win);
   np_scratch_free(c->scratch);
   free(c);
@@ -133,13 +144,158 @@ int scan_coord_json(scan_coord *c, uint64_t seq, util_buf *out) {
   return rc < 0 ? rc : flags;
 }
 
-/* Seconds since the epoch from a number or an ISO 8601 / "YYYY-MM-DD HH:MM:SS"
- * string (UTC unless an offset is given); 0 if absent or unreadable. */
-static int64_t read_time(json_t *t) {
-  if (json_is_integer(t)) return (int64_t)json_integer_value(t);
-  if (json_is_real(t)) return (int64_t)json_real_value(t);
-  const char *s = json_string_value(t);
-  if (!s) return 0;
+/* ---- a scan of a JSON object's top-level members -----------------------
+ * The engine has already validated each record, so this only has to find
+ * members, skipping every value without building it.  It gives up (-1) on
+ * anything unusual, and the caller then falls back to jansson. */
+
+typedef struct span {
+  const char *p;   /* the value as written (a string with its quotes) */
+  size_t n;
+} span;
+
+static size_t skip_ws(const char *s, size_t n, size_t i) {
+  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) i++;
+  return i;
+}
+
+/* s[i] == '"': the index just past the closing quote, 0 if there is none. */
+static size_t str_end(const char *s, size_t n, size_t i) {
+  for (size_t j = i + 1; j < n;) {
+    const char *q = memchr(s + j, '"', n - j);
+    if (!q) return 0;
+    size_t k = (size_t)(q - s), bs = 0;
+    while (k - bs > i + 1 && s[k - bs - 1] == '\\') bs++;
+    if (bs % 2 == 0) return k + 1;
+    j = k + 1;
+  }
+  return 0;
+}
+
+/* The index just past the value at s[i], 0 if it is malformed. */
+static size_t value_end(const char *s, size_t n, size_t i) {
+  if (i >= n) return 0;
+  if (s[i] == '"') return str_end(s, n, i);
+  if (s[i] == '{' || s[i] == '[') {
+    size_t depth = 0;
+    while (i < n) {
+      char ch = s[i];
+      if (ch == '"') {
+        if (!(i = str_end(s, n, i))) return 0;
+        continue;
+      }
+      if (ch == '{' || ch == '[') depth++;
+      else if ((ch == '}' || ch == ']') && --depth == 0) return i + 1;
+      i++;
+    }
+    return 0;
+  }
+  size_t j = i;
+  while (j < n && s[j] != ',' && s[j] != '}' && s[j] != ']' && s[j] != ' ' && s[j] != '\t' &&
+         s[j] != '\r' && s[j] != '\n')
+    j++;
+  return j > i ? j : 0;
+}
+
+/* Finds the members named keys[0..nk) of the object s[0..n) (vals[k].p =
+ * NULL when absent); stops early at key stop (NULL: read to the end).
+ * 0, or -1 when s is not a plain object this scan can read. */
+static int members(const char *s, size_t n, const char *const *keys, size_t nk, span *vals,
+                   const char *stop) {
+  for (size_t k = 0; k < nk; k++) vals[k].p = NULL;
+  size_t i = skip_ws(s, n, 0);
+  if (i >= n || s[i] != '{') return -1;
+  i = skip_ws(s, n, i + 1);
+  if (i < n && s[i] == '}') return 0;
+  for (;;) {
+    if (i >= n || s[i] != '"') return -1;
+    size_t ke = str_end(s, n, i);
+    if (!ke) return -1;
+    const char *key = s + i + 1;
+    size_t kl = ke - i - 2;
+    if (memchr(key, '\\', kl)) return -1; /* an escaped key: let jansson decode it */
+    i = skip_ws(s, n, ke);
+    if (i >= n || s[i] != ':') return -1;
+    i = skip_ws(s, n, i + 1);
+    size_t ve = value_end(s, n, i);
+    if (!ve) return -1;
+    for (size_t k = 0; k < nk; k++)
+      if (strlen(keys[k]) == kl && !memcmp(keys[k], key, kl)) {
+        vals[k].p = s + i;
+        vals[k].n = ve - i;
+      }
+    if (stop && strlen(stop) == kl && !memcmp(stop, key, kl)) return 0;
+    i = skip_ws(s, n, ve);
+    if (i < n && s[i] == '}') return 0;
+    if (i >= n || s[i] != ',') return -1;
+    i = skip_ws(s, n, i + 1);
+  }
+}
+
+static int hexval(char h) {
+  if (h >= '0' && h <= '9') return h - '0';
+  if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+  if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+  return -1;
+}
+
+static long hex4(const char *p, const char *end) {
+  if (end - p < 4) return -1;
+  long v = 0;
+  for (int i = 0; i < 4; i++) {
+    int d = hexval(p[i]);
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/* Decodes the JSON string v (with quotes) into out.  0, -1 for an escape
+ * jansson would refuse, or NP_ENOMEM. */
+static int decode_str(span v, util_buf *out) {
+  util_buf_reset(out);
+  const char *p = v.p + 1, *end = v.p + v.n - 1;
+  int rc = 0;
+  while (p < end && rc == 0) {
+    const char *bs = memchr(p, '\\', (size_t)(end - p));
+    if (!bs) return util_buf_append(out, p, (size_t)(end - p));
+    rc = util_buf_append(out, p, (size_t)(bs - p));
+    if (rc || bs + 1 >= end) return rc ? rc : -1;
+    char e = bs[1], ch = 0;
+    p = bs + 2;
+    switch (e) {
+      case '"': case '\\': case '/': ch = e; break;
+      case 'b': ch = '\b'; break;
+      case 'f': ch = '\f'; break;
+      case 'n': ch = '\n'; break;
+      case 'r': ch = '\r'; break;
+      case 't': ch = '\t'; break;
+      case 'u': {
+        long cp = hex4(p, end);
+        if (cp < 0) return -1;
+        p += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF) { /* a surrogate pair */
+          long lo = p + 1 < end && p[0] == '\\' && p[1] == 'u' ? hex4(p + 2, end) : -1;
+          if (lo < 0xDC00 || lo > 0xDFFF) return -1;
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          p += 6;
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          return -1;
+        }
+        char u[4];
+        rc = util_buf_append(out, u, util_utf8_put((uint32_t)cp, u));
+        continue;
+      }
+      default: return -1;
+    }
+    rc = util_buf_putc(out, ch);
+  }
+  return rc;
+}
+
+/* Seconds since the epoch from an ISO 8601 / "YYYY-MM-DD HH:MM:SS" string
+ * (UTC unless an offset is given) or a string of digits; 0 if unreadable. */
+static int64_t time_of_string(const char *s) {
   struct tm tm;
   memset(&tm, 0, sizeof tm);
   char sep = 0, tz[8] = "";
@@ -159,65 +315,151 @@ static int64_t read_time(json_t *t) {
   return v;
 }
 
-int scan_coord_push(scan_coord *c, uint64_t seq, const char *line, size_t len,
-                    const char *verdict, size_t vlen) {
-  held h = {seq, malloc(vlen + 1), vlen, 0};
-  if (!h.json) return NP_ENOMEM;
-  memcpy(h.json, verdict, vlen);
-  h.json[vlen] = 0;
+/* A time from a jansson value: a number or a string; 0 if absent/unreadable. */
+static int64_t read_time(json_t *t) {
+  if (json_is_integer(t)) return (int64_t)json_integer_value(t);
+  if (json_is_real(t)) return (int64_t)json_real_value(t);
+  const char *s = json_string_value(t);
+  return s ? time_of_string(s) : 0;
+}
+
+/* The same from a raw member value; -1 in *ok when jansson should decide. */
+static int64_t span_time(scan_coord *c, span v, int *ok) {
+  *ok = 1;
+  if (!v.p) return 0;
+  char first = v.p[0];
+  if (first == '"') {
+    if (decode_str(v, &c->when) != 0) { *ok = 0; return 0; }
+    if (!c->when.data || memchr(c->when.data, 0, c->when.len)) return 0;
+    return time_of_string(c->when.data);
+  }
+  if (first != '-' && (first < '0' || first > '9')) return 0; /* null, true, {…}: no time */
+  char num[40];
+  if (v.n >= sizeof num) { *ok = 0; return 0; }
+  memcpy(num, v.p, v.n);
+  num[v.n] = 0;
+  errno = 0;
+  char *end;
+  if (strpbrk(num, ".eE")) {
+    double d = strtod(num, &end);
+    if (*end || !(d > -9.2e18 && d < 9.2e18)) { *ok = 0; return 0; }
+    return (int64_t)d;
+  }
+  long long x = strtoll(num, &end, 10);
+  if (*end || errno) { *ok = 0; return 0; }
+  return (int64_t)x;
+}
+
+/* 1 if the verdict's "categories" hold a harassment.* one. */
+static int verdict_abusive(const char *v, size_t n) {
+  static const char *const keys[] = {"categories"};
+  span cats;
+  if (members(v, n, keys, 1, &cats, "categories") < 0 || !cats.p) return 0;
+  static const char pre[] = "\"harassment.";
+  for (size_t i = 0; i + sizeof pre - 1 <= cats.n; i++)
+    if (cats.p[i] == '"' && !memcmp(cats.p + i, pre, sizeof pre - 1)) return 1;
+  return 0;
+}
+
+/* Adds the post to the window; *added = 1 when it went in. */
+static int add_post(scan_coord *c, uint64_t seq, int64_t t, const char *text, size_t tl,
+                    const char *author, const char *reply, const char *verdict, size_t vlen,
+                    int *added) {
+  const char *canon = text;
+  size_t cl = tl;
+  if (c->scratch && np_normalize(c->engine, c->scratch, text, tl, &canon, &cl, NULL) < 0) {
+    canon = text;
+    cl = tl;
+  }
+  int rc = similar_coord_add(c->win, seq, author, t, canon, cl, reply, verdict_abusive(verdict, vlen));
+  *added = rc == 0;
+  return rc == NP_EINVAL ? 0 : rc; /* out-of-order seq: pass through unclustered */
+}
+
+/* The slow path for records the member scan cannot read (escaped keys, odd
+ * numbers): the whole line through jansson, as the first version did. */
+static int push_jansson(scan_coord *c, uint64_t seq, const char *line, size_t len,
+                        const char *verdict, size_t vlen, int *added) {
+  json_t *j = json_loadb(line, len, 0, NULL);
   int rc = 0;
-  /* Error records ({"line":…,"error":…}) and unreadable input pass through. */
-  json_t *j = strncmp(verdict, "{\"line\":", 8) ? json_loadb(line, len, 0, NULL) : NULL;
   if (json_is_object(j)) {
-    const char *text = json_string_value(json_object_get(j, "text"));
-    size_t tl = json_string_length(json_object_get(j, "text"));
-    const char *author = json_string_value(json_object_get(j, "author"));
-    const char *reply = json_string_value(json_object_get(j, "reply_to"));
+    json_t *text = json_object_get(j, "text");
     int64_t t = read_time(json_object_get(j, "time"));
-    const char *cats = strstr(verdict, "\"categories\":[");
-    const char *hits = cats ? strstr(cats, "],") : NULL;
-    const char *harass = cats ? strstr(cats, "\"harassment.") : NULL;
-    int abusive = harass && hits && harass < hits;
-    const char *canon = text;
-    size_t cl = tl;
-    if (text && c->scratch && np_normalize(c->engine, c->scratch, text, tl, &canon, &cl, NULL) < 0) {
-      canon = text;
-      cl = tl;
-    }
-    if (text) {
-      rc = similar_coord_add(c->win, seq, author, t, canon, cl, reply, abusive);
-      h.in_window = rc == 0;
-      if (rc == NP_EINVAL) rc = 0; /* out-of-order seq: pass through unclustered */
-    }
+    if (json_is_string(text) && t != 0)
+      rc = add_post(c, seq, t, json_string_value(text), json_string_length(text),
+                    json_string_value(json_object_get(j, "author")),
+                    json_string_value(json_object_get(j, "reply_to")), verdict, vlen, added);
   }
   json_decref(j);
+  return rc;
+}
+
+/* Reads what the window needs from the input record and adds the post.
+ * Posts without a time are never clustered, so they cost one member scan. */
+static int push_record(scan_coord *c, uint64_t seq, const char *line, size_t len,
+                       const char *verdict, size_t vlen, int *added) {
+  static const char *const keys[] = {"time", "text", "author", "reply_to"};
+  span v[4];
+  *added = 0;
+  if (!len) return 0;
+  if (members(line, len, keys, 4, v, NULL) < 0)
+    return push_jansson(c, seq, line, len, verdict, vlen, added);
+  int ok;
+  int64_t t = span_time(c, v[0], &ok);
+  if (!ok) return push_jansson(c, seq, line, len, verdict, vlen, added);
+  if (t == 0 || !v[1].p || v[1].p[0] != '"') return 0; /* no time, or no text */
+  const char *str[3] = {NULL, NULL, NULL};
+  util_buf *buf[3] = {&c->text, &c->author, &c->reply};
+  for (int k = 0; k < 3; k++) {
+    if (!v[k + 1].p || v[k + 1].p[0] != '"') continue; /* absent or not a string */
+    int rc = decode_str(v[k + 1], buf[k]);
+    if (rc == NP_ENOMEM) return rc;
+    if (rc < 0) return push_jansson(c, seq, line, len, verdict, vlen, added);
+    str[k] = buf[k]->data ? buf[k]->data : "";
+  }
+  return add_post(c, seq, t, str[0], c->text.len, str[1], str[2], verdict, vlen, added);
+}
+
+int scan_coord_push(scan_coord *c, uint64_t seq, const char *line, size_t len,
+                    const char *verdict, size_t vlen) {
+  held h = {seq, c->pool.len, vlen, 0};
+  int rc = 0;
+  /* Error records ({"line":…,"error":…}) and unreadable input pass through. */
+  if (vlen < 8 || memcmp(verdict, "{\"line\":", 8))
+    rc = push_record(c, seq, line, len, verdict, vlen, &h.in_window);
+  if (rc == 0) rc = util_buf_append(&c->pool, verdict, vlen);
   if (rc == 0) rc = util_vec_push(&c->held, &h);
-  if (rc < 0) free(h.json);
   return rc;
 }
 
 /* Writes one held verdict with the coordination fields spliced in. */
 static int emit(scan_coord *c, held *h, util_buf *out) {
-  if (!h->in_window) return util_buf_append(out, h->json, h->len);
+  const char *s = c->pool.data + h->off;
+  if (!h->in_window) return util_buf_append(out, s, h->len);
   util_buf_reset(&c->tmp);
   int flags = scan_coord_json(c, h->seq, &c->tmp);
-  if (flags <= 0) return flags < 0 ? flags : util_buf_append(out, h->json, h->len);
-  const char *s = h->json, *end = s + h->len;
+  if (flags <= 0) return flags < 0 ? flags : util_buf_append(out, s, h->len);
+  const char *end = s + h->len;
   while (end > s && (end[-1] == '\n' || end[-1] == '}')) { if (*--end == '}') break; }
-  const char *cats = strstr(s, "\"categories\":[");
-  const char *pass = strstr(s, "\"action\":\"pass\"");
-  if (!cats || end <= cats) return util_buf_append(out, h->json, h->len);
-  cats += 14;
+  static const char *const keys[] = {"action", "categories"};
+  span v[2];
+  if (members(s, (size_t)(end - s) + 1, keys, 2, v, "categories") < 0 || !v[1].p ||
+      v[1].p[0] != '[')
+    return util_buf_append(out, s, h->len);
+  const char *cats = v[1].p + 1;
+  const char *pass = v[0].p && v[0].n == 6 && !memcmp(v[0].p, "\"pass\"", 6) ? v[0].p : NULL;
   int rc = 0;
   /* everything before the categories, with pass raised to review */
   if (pass && pass < cats) {
     rc = util_buf_append(out, s, (size_t)(pass - s));
-    if (!rc) rc = util_buf_append(out, "\"action\":\"review\"", 17);
-    if (!rc) rc = util_buf_append(out, pass + 15, (size_t)(cats - (pass + 15)));
+    if (!rc) rc = util_buf_append(out, "\"review\"", 8);
+    if (!rc) rc = util_buf_append(out, pass + 6, (size_t)(cats - (pass + 6)));
   } else {
     rc = util_buf_append(out, s, (size_t)(cats - s));
   }
-  int empty = *cats == ']';
+  const char *first = cats;
+  while (first < end && (*first == ' ' || *first == '\t' || *first == '\r' || *first == '\n')) first++;
+  int empty = first < end && *first == ']';
   if (!rc && (flags & SCAN_COORD_CLUSTER))
     rc = util_buf_printf(out, "\"%s\"%s", SCAN_COORD_CAT_CLUSTER,
                          (flags & SCAN_COORD_PILEON) || !empty ? "," : "");
@@ -237,12 +479,17 @@ int scan_coord_drain(scan_coord *c, util_buf *out, int at_end) {
     held *x = &h[c->head];
     if (x->in_window && !similar_coord_final(c->win, x->seq)) break;
     rc = emit(c, x, out);
-    free(x->json);
-    x->json = NULL;
     c->head++;
   }
-  if (c->head == c->held.len) c->held.len = c->head = 0;
-  else if (c->head > 4096 && c->head * 2 > c->held.len) {
+  if (c->head == c->held.len) {
+    c->held.len = c->head = 0;
+    util_buf_reset(&c->pool);
+  } else if (c->head > 4096 && c->head * 2 > c->held.len) {
+    size_t shift = h[c->head].off;
+    memmove(c->pool.data, c->pool.data + shift, c->pool.len - shift);
+    c->pool.len -= shift;
+    c->pool.data[c->pool.len] = 0;
+    for (size_t i = c->head; i < c->held.len; i++) h[i].off -= shift;
     memmove(h, h + c->head, (c->held.len - c->head) * sizeof *h);
     c->held.len -= c->head;
     c->head = 0;

@@ -19,7 +19,7 @@ train() { # name dataset [train options...]
     --out "$OUT/$name.npm" --seed 1 "$@"
 }
 
-train offensive cold            --ngram 1-3 --bits 20 --lr 0.3 --epochs 15
+train offensive cold            --ngram 1-3 --bits 21 --lr 0.3 --epochs 15
 train rumor     weibo_rumor_ced --ngram 1-4 --bits 20 --lr 0.3 --epochs 15
 train spam      mudou_spam_sms  --ngram 1-5 --bits 20 --lr 0.3 --epochs 15
 train fraud     telecom_fraud_5 --ngram 1-3 --bits 18 --lr 0.1 --epochs 15

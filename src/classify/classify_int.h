@@ -12,4 +12,10 @@ void classify_probs_from_logits(unsigned kind, uint32_t n_labels, const float *z
 int classify_model_new(const np_allocator *a, const classify_spec *sp, unsigned kind,
                        unsigned weight_bits, char *const *labels, uint32_t n_labels,
                        classify_model **out);
+/* Extracts the string "text" and the label field (string, integer or
+ * boolean, as text) of one JSON object line into text and label, validating
+ * the whole line.  Returns 0, or -1 when the line is invalid or unusual in a
+ * way the caller should hand to jansson (which also words the error). */
+int classify_json_fields(const char *line, size_t n, const char *label_field, util_buf *text,
+                         util_buf *label);
 #endif

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "classify/classify.h"
+#include "classify/classify_int.h"
 
 void classify_dataset_free(classify_dataset *d) {
   if (!d) return;
@@ -97,6 +97,9 @@ int classify_dataset_load(const np_allocator *a, const char *path, const char *l
   util_vec_init(&L.lens, a, sizeof(uint32_t));
   util_vec_init(&L.raw_label, a, sizeof(uint32_t));
   util_vec_init(&L.names, a, sizeof(char *));
+  util_buf tb, lb; /* fast-path text and label (json_fields.c) */
+  util_buf_init(&tb, a, 0);
+  util_buf_init(&lb, a, 0);
   TRY(util_read_file(a, path, &data, &len, err));
   for (size_t off = 0; off < len;) {
     char *nl = memchr(data + off, '\n', len - off);
@@ -106,25 +109,37 @@ int classify_dataset_load(const np_allocator *a, const char *path, const char *l
     line_no++;
     while (n && (line[n - 1] == '\r' || line[n - 1] == ' ')) n--;
     if (n == 0) continue;
-    json_error_t jerr;
-    json_t *o = json_loadb(line, n, 0, &jerr);
-    json_t *t = o ? json_object_get(o, "text") : NULL, *l = o ? json_object_get(o, label_field) : NULL;
+    json_t *o = NULL;
+    const char *txt;
+    size_t tlen;
     char lab[CLASSIFY_MAX_LABEL_LEN + 2];
-    if (!o || !json_is_object(o)) {
-      json_decref(o);
-      rc = util_err_at(err, NP_EJSON, path, (int)line_no, jerr.column, "malformed JSON: %s",
-                       o ? "not an object" : jerr.text);
-      goto fail;
+    if (classify_json_fields(line, n, label_field, &tb, &lb) == 0) {
+      txt = tb.data ? tb.data : "";
+      tlen = tb.len;
+      memcpy(lab, lb.data, lb.len + 1);
+    } else { /* unusual or invalid: jansson decides, and words the error */
+      json_error_t jerr;
+      o = json_loadb(line, n, 0, &jerr);
+      json_t *t = o ? json_object_get(o, "text") : NULL;
+      json_t *l = o ? json_object_get(o, label_field) : NULL;
+      if (!o || !json_is_object(o)) {
+        json_decref(o);
+        rc = util_err_at(err, NP_EJSON, path, (int)line_no, jerr.column, "malformed JSON: %s",
+                         o ? "not an object" : jerr.text);
+        goto fail;
+      }
+      if (!json_is_string(t) || !l || label_text(l, lab, sizeof lab) < 0) {
+        json_decref(o);
+        rc = util_err_at(err, NP_EFIELD, path, (int)line_no, 0,
+                         "record needs a string \"text\" and a string/integer/boolean \"%s\"",
+                         label_field);
+        goto fail;
+      }
+      txt = json_string_value(t);
+      tlen = json_string_length(t);
     }
-    if (!json_is_string(t) || !l || label_text(l, lab, sizeof lab) < 0) {
-      json_decref(o);
-      rc = util_err_at(err, NP_EFIELD, path, (int)line_no, 0,
-                       "record needs a string \"text\" and a string/integer/boolean \"%s\"",
-                       label_field);
-      goto fail;
-    }
-    const char *txt = json_string_value(t), *canon = txt;
-    size_t tlen = json_string_length(t), clen = tlen;
+    const char *canon = txt;
+    size_t clen = tlen;
     if (norm && (rc = norm(norm_user, txt, tlen, &canon, &clen, err)) < 0) {
       json_decref(o);
       goto fail;
@@ -196,10 +211,14 @@ int classify_dataset_load(const np_allocator *a, const char *path, const char *l
     L.names.len = 0;
   }
   util_vec_free(&L.names);
+  util_buf_free(&tb);
+  util_buf_free(&lb);
   return NP_OK;
 oom:
   rc = util_err(err, NP_ENOMEM, "%s: out of memory", path);
 fail:
+  util_buf_free(&tb);
+  util_buf_free(&lb);
   util_free(a, data);
   for (size_t i = 0; i < L.texts.len; i++) util_free(a, UTIL_VEC_AT(&L.texts, char *, i));
   for (size_t i = 0; i < L.names.len; i++) util_free(a, UTIL_VEC_AT(&L.names, char *, i));

@@ -116,6 +116,23 @@ static int hex4(const uchar *p) {
   return v;
 }
 
+/* A bad escape: the byte at q that broke it decides the kind (an invalid
+ * UTF-8 byte there is bad_utf8, as a byte-by-byte decoder would see it). */
+static int bad_escape(parser *ps, const uchar *p, const uchar *q, const char *reason) {
+  if (*q >= 0x80 && !utf8_len(q, ps->end)) return fail(ps, JSON_IN_BAD_UTF8, q, "invalid UTF-8");
+  return fail(ps, JSON_IN_BAD_JSON, p, reason);
+}
+
+/* First byte of p[0..4) that is not a hex digit (p + 4 if none, or the end). */
+static const uchar *non_hex(const uchar *p, const uchar *e) {
+  for (int i = 0; i < 4; i++) {
+    if (p + i >= e) return e;
+    int c = p[i] | 0x20;
+    if (!((p[i] >= '0' && p[i] <= '9') || (c >= 'a' && c <= 'f'))) return p + i;
+  }
+  return p + 4;
+}
+
 /* Validates the escape at *pp (on its backslash) and steps over it. */
 static int escape(parser *ps, const uchar **pp) {
   const uchar *p = *pp, *e = ps->end;
@@ -125,25 +142,41 @@ static int escape(parser *ps, const uchar **pp) {
       *pp = p + 2;
       return 0;
     case 'u': break;
-    default: return fail(ps, JSON_IN_BAD_JSON, p, "invalid escape");
+    default: return bad_escape(ps, p, p + 1, "invalid escape");
   }
-  if (e - p < 6) return fail(ps, JSON_IN_BAD_JSON, e, "premature end of input");
+  const uchar *q = non_hex(p + 2, e);
+  if (q == e && q < p + 6) return fail(ps, JSON_IN_BAD_JSON, e, "premature end of input");
+  if (q < p + 6) return bad_escape(ps, p, q, "invalid \\u escape");
   int u = hex4(p + 2);
-  if (u < 0) return fail(ps, JSON_IN_BAD_JSON, p, "invalid \\u escape");
   if (u == 0) return fail(ps, JSON_IN_NUL_BYTE, p, "\\u0000 is not allowed");
   if (u >= 0xDC00 && u <= 0xDFFF) return fail(ps, JSON_IN_BAD_JSON, p, "lone UTF-16 low surrogate");
   if (u >= 0xD800 && u <= 0xDBFF) {
-    if (e - p < 12 || p[6] != '\\' || p[7] != 'u')
-      return fail(ps, JSON_IN_BAD_JSON, p, "UTF-16 high surrogate without a low one");
+    static const char lone[] = "UTF-16 high surrogate without a low one";
+    if (p + 6 >= e) return fail(ps, JSON_IN_BAD_JSON, e, "premature end of input");
+    if (p[6] != '\\') return bad_escape(ps, p, p + 6, lone);
+    if (p + 7 >= e) return fail(ps, JSON_IN_BAD_JSON, e, "premature end of input");
+    if (p[7] != 'u') return bad_escape(ps, p, p + 7, lone);
+    q = non_hex(p + 8, e);
+    if (q == e && q < p + 12) return fail(ps, JSON_IN_BAD_JSON, e, "premature end of input");
+    if (q < p + 12) return bad_escape(ps, p + 6, q, "invalid \\u escape");
     int lo = hex4(p + 8);
-    if (lo < 0) return fail(ps, JSON_IN_BAD_JSON, p + 6, "invalid \\u escape");
-    if (lo < 0xDC00 || lo > 0xDFFF)
-      return fail(ps, JSON_IN_BAD_JSON, p, "UTF-16 high surrogate without a low one");
+    if (lo < 0xDC00 || lo > 0xDFFF) return fail(ps, JSON_IN_BAD_JSON, p, lone);
     *pp = p + 12;
     return 0;
   }
   *pp = p + 6;
   return 0;
+}
+
+/* p[0] | p[1] << 8 | p[2] << 16 (p[3] readable): one load where it can be. */
+static uint32_t load3(const uchar *p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint32_t w;
+  memcpy(&w, p, 4);
+  return w & 0xFFFFFF;
+#else
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+#endif
 }
 
 /* Validates the string literal at ps->p (on its '"') and steps past it;
@@ -152,17 +185,28 @@ static int scan_string(parser *ps, int *esc) {
   const uchar *p = ps->p + 1, *e = ps->end;
   int has_esc = 0;
   for (;;) {
-    while (p < e && str_plain[*p]) p++;
+    /* fast path: printable ASCII, and well-formed 3-byte sequences (CJK),
+     * which is what posts are made of */
+    while (e - p >= 4) {
+      uint32_t w = load3(p);
+      if ((w & 0xC0C0F0) == 0x8080E0) {
+        uint32_t t = w & 0x200F; /* lead's low nibble, bit 5 of the second byte */
+        if (t == 0 || t == 0x200D) break; /* E0 80..9F overlong, ED A0..BF surrogate */
+        p += 3;
+      } else if (str_plain[p[0]]) {
+        p++;
+      } else {
+        break;
+      }
+    }
     if (p >= e) return fail(ps, JSON_IN_BAD_JSON, e, "premature end of input");
     unsigned c = *p;
+    if (str_plain[c]) {
+      p++;
+      continue;
+    }
     if (c == '"') break;
     if (c >= 0x80) {
-      /* CJK (3-byte sequences E1..EC, EE, EF) first: most posts are made of it */
-      if (c >= 0xE1 && c != 0xED && c <= 0xEF && e - p >= 3 && (p[1] & 0xC0) == 0x80 &&
-          (p[2] & 0xC0) == 0x80) {
-        p += 3;
-        continue;
-      }
       size_t n = utf8_len(p, e);
       if (!n) return fail(ps, JSON_IN_BAD_UTF8, p, "invalid UTF-8");
       p += n;
@@ -295,7 +339,8 @@ static int read_key(parser *ps, size_t first, jkey *k) {
       if (ks[i].n == k->n && memcmp(ks[i].p, k->p, k->n) == 0)
         return fail(ps, JSON_IN_BAD_JSON, lit, "duplicate object key");
   }
-  if (util_vec_push(kv, k) < 0) return nomem(ps);
+  if (kv->len < kv->cap) ((jkey *)kv->data)[kv->len++] = *k;
+  else if (util_vec_push(kv, k) < 0) return nomem(ps);
   return 0;
 }
 
@@ -437,16 +482,39 @@ static int field_of(const char *k, size_t n) {
   return F_OTHER;
 }
 
-/* A validated JSON number (followed in the line by a delimiter) as seconds. */
+/* A validated JSON number as whole seconds, truncated toward zero and
+ * clamped to int64 (exact decimal arithmetic: no strtod, no locale). */
 static int64_t number_time(const uchar *s, const uchar *e) {
   const uchar *p = s + (*s == '-');
-  uint64_t v = 0;
-  while (p < e && *p >= '0' && *p <= '9' && v < 100000000000000000u) v = v * 10 + (*p++ - '0');
-  if (p == e) return *s == '-' ? -(int64_t)v : (int64_t)v;
-  double d = strtod((const char *)s, NULL); /* stops at the delimiter after the number */
-  if (d >= 9223372036854775807.0) return INT64_MAX;
-  if (d <= -9223372036854775808.0) return INT64_MIN;
-  return (int64_t)d;
+  const uint64_t big = UINT64_C(1000000000000000000); /* 1e18: later digits only scale */
+  uint64_t m = 0;
+  long scale = 0; /* value = m * 10^scale */
+  for (; p < e && *p >= '0' && *p <= '9'; p++) {
+    if (m < big) m = m * 10 + (uint64_t)(*p - '0');
+    else scale++;
+  }
+  if (p < e && *p == '.')
+    for (p++; p < e && *p >= '0' && *p <= '9'; p++)
+      if (m < big) {
+        m = m * 10 + (uint64_t)(*p - '0');
+        scale--;
+      }
+  if (p < e && (*p | 0x20) == 'e') {
+    int neg_exp = 0;
+    p++;
+    if (*p == '+' || *p == '-') neg_exp = *p++ == '-';
+    long x = 0;
+    for (; p < e && *p >= '0' && *p <= '9'; p++)
+      if (x < 1000000) x = x * 10 + (*p - '0');
+    scale += neg_exp ? -x : x;
+  }
+  for (; scale < 0 && m; scale++) m /= 10;
+  for (; scale > 0 && m; scale--) {
+    if (m > (uint64_t)INT64_MAX / 10) return *s == '-' ? INT64_MIN : INT64_MAX;
+    m *= 10;
+  }
+  if (m > (uint64_t)INT64_MAX) return *s == '-' ? INT64_MIN : INT64_MAX;
+  return *s == '-' ? -(int64_t)m : (int64_t)m;
 }
 
 /* One member value of the record object: validated, then used by field. */
@@ -542,11 +610,9 @@ static int parse_record(parser *ps) {
 int json_in_parse(json_in *st, const char *line, size_t len, json_in_rec *rec) {
   memset(rec, 0, offsetof(json_in_rec, reason_buf));
   rec->reason_buf[0] = 0;
-  util_buf_reset(&st->dec);
-  util_buf_reset(&st->id);
-  util_buf_reset(&st->extra);
+  st->dec.len = st->id.len = st->extra.len = 0; /* each is written before it is read */
   st->keys.len = 0;
-  if (util_buf_reserve(&st->dec, len + 1) < 0) return NP_ENOMEM;
+  if (st->dec.cap < len + 2 && util_buf_reserve(&st->dec, len + 1) < 0) return NP_ENOMEM;
   parser ps = {(const uchar *)line, (const uchar *)line, (const uchar *)line + len,
                st, rec, 0, NULL, NULL, 0, 0};
   ps.p = skip_ws(&ps, ps.p);

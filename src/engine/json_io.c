@@ -19,6 +19,7 @@ typedef struct score_memo {
 typedef struct json_io {
   json_in *in;
   score_memo memo[16];
+  np_error serr; /* scan errors that become error records (kept: 780 bytes to clear per post) */
 } json_io;
 
 void engine_json_scratch_free(np_scratch *s) {
@@ -43,11 +44,17 @@ static json_io *io_get(np_scratch *s) {
 
 /* ---- writing ----------------------------------------------------------- */
 
-static int put(util_buf *b, const char *p, size_t n) {
-  if (b->cap - b->len <= n) {
-    int rc = util_buf_reserve(b, n);
-    if (rc) return rc;
-  }
+static int put_slow(util_buf *b, const char *p, size_t n) {
+  int rc = util_buf_reserve(b, n);
+  if (rc) return rc;
+  memcpy(b->data + b->len, p, n);
+  b->len += n;
+  b->data[b->len] = 0;
+  return NP_OK;
+}
+
+static inline int put(util_buf *b, const char *p, size_t n) {
+  if (b->cap - b->len <= n) return put_slow(b, p, n);
   memcpy(b->data + b->len, p, n);
   b->len += n;
   b->data[b->len] = 0;
@@ -186,6 +193,11 @@ int engine_verdict_json(const np_engine *e, np_scratch *s, const char *id_json, 
     if (!rc) rc = put(out, id_json, id_len);
     if (!rc) rc = put_c(out, ',');
   }
+  if (!rc && v->n_hits == 0 && v->action == NP_ACTION_PASS && v->score == 0) {
+    /* the common case, in one piece */
+    rc = PUT(out, "\"action\":\"pass\",\"score\":0,\"categories\":[],\"hits\":[]");
+    goto stages;
+  }
   if (!rc) rc = PUT(out, "\"action\":\"");
   if (!rc) rc = put_name(out, action_name(v->action));
   if (!rc) rc = PUT(out, "\",\"score\":");
@@ -218,6 +230,7 @@ int engine_verdict_json(const np_engine *e, np_scratch *s, const char *id_json, 
     if (!rc) rc = PUT(out, "]}");
   }
   if (!rc) rc = put_c(out, ']');
+stages:
   if (!rc) rc = engine_detect_json(e, s, out);
   if (!rc) rc = engine_similar_json(e, s, out);
   if (!rc && extra_json) {
@@ -250,16 +263,18 @@ static int scan_record(const np_engine *e, np_scratch *s, const json_in_rec *rec
                        absent ? "record has no \"text\" field" : "field \"text\" must be a string");
   }
   np_post post = {rec->id_str, rec->text, rec->text_len, rec->author, rec->time, rec->reply_to};
-  np_error serr = {0};
-  int rc = engine_scan_post(e, s, &post, &serr);
+  np_error *serr = &((json_io *)s->json)->serr;
+  serr->code = 0;
+  serr->message[0] = 0;
+  int rc = engine_scan_post(e, s, &post, serr);
   if (rc == NP_ENOMEM) {
-    if (err) *err = serr;
+    if (err) *err = *serr;
     return rc;
   }
   if (rc < 0) {
     *is_error = 1;
     return write_error(out, line_no, rec->id, rec->id_len,
-                       rc == NP_ETOOBIG ? "too_big" : "scan_failed", serr.message);
+                       rc == NP_ETOOBIG ? "too_big" : "scan_failed", serr->message);
   }
   rc = engine_verdict_json(e, s, rec->id, rec->id_len, rec->extra, rec->extra_len, out);
   s->verdict_ok = rc == NP_OK;

@@ -71,8 +71,17 @@ static int accept(const np_engine *e, np_scratch *s, const engine_pattern *p, ui
   rules_pos pos = {n->char_index[start], n->char_index[end - 1] + 1};
   util_vec *pv = &s->pos[str];
   for (size_t i = 0; i < pv->len; i++) {
-    const rules_pos *q = &UTIL_VEC_AT(pv, rules_pos, i);
+    rules_pos *q = &UTIL_VEC_AT(pv, rules_pos, i);
     if (q->start == pos.start && q->end == pos.end) return NP_OK; /* same evidence twice */
+    /* a regex reports every end of a match (/webshel+/ ends twice in "webshell"):
+     * keep the longest match from one start as one piece of evidence */
+    if (p->n_chars == 0 && q->start == pos.start) {
+      if (pos.end > q->end) {
+        q->end = pos.end;
+        UTIL_VEC_AT(&s->spans[str], np_span, i).end = n->orig_end[end - 1];
+      }
+      return NP_OK;
+    }
   }
   if (s->count[str]++ == 0) s->touched[s->n_touched++] = str;
   if (pv->len >= MAX_POS_PER_STRING) return NP_OK;
@@ -178,10 +187,18 @@ static int evaluate_rules(const np_engine *e, np_scratch *s) {
   return NP_OK;
 }
 
+/* Code points in valid UTF-8: bytes that are not continuation bytes
+ * (10xxxxxx), counted eight at a time. */
 static size_t count_chars(const char *t, size_t n) {
-  size_t c = 0;
-  for (size_t i = 0; i < n; i++) c += ((unsigned char)t[i] & 0xC0) != 0x80;
-  return c;
+  size_t cont = 0, i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, t + i, 8);
+    uint64_t m = (w & ~(w << 1)) & UINT64_C(0x8080808080808080); /* bit 7 set, bit 6 clear */
+    cont += ((m >> 7) * UINT64_C(0x0101010101010101)) >> 56;
+  }
+  for (; i < n; i++) cont += ((unsigned char)t[i] & 0xC0) == 0x80;
+  return n - cont;
 }
 
 int engine_scan_post(const np_engine *e, np_scratch *s, const np_post *post, np_error *err) {

@@ -258,7 +258,7 @@ int similar_coord_index(similar_coord *c, pending *p, const char *text, size_t l
   TRY(similar_shingles(&c->tok, 0, c->tok.n, c->o.k, &c->sh));
   similar_set_sort(&c->sh);
   uint32_t sig[SIMILAR_NHASH];
-  similar_minhash(c->sh.data, c->sh.len, c->o.seed, sig);
+  similar_minhash_perm(&c->perm, c->sh.data, c->sh.len, sig);
 
   uint32_t ei;
   if (!util_vec_grow(&c->free_entries, 1)) return NP_ENOMEM; /* room for its later free */
@@ -319,6 +319,7 @@ int similar_coord_new(const np_allocator *a, const similar_coord_opts *o, simila
                     "min accounts >= 1");
   }
   if (!c->o.k) c->o.k = 2;
+  similar_perm_init(&c->perm, c->o.seed);
   c->disorder = c->o.disorder_s < 0 ? c->o.window_s : c->o.disorder_s;
   similar_lsh_choose(c->o.similarity - 0.1 > 0.05 ? c->o.similarity - 0.1 : 0.05, &c->bands,
                      &c->rows);

@@ -61,6 +61,7 @@ struct similar_coord {
   size_t bytes, peak_bytes, evicted_cap, flagged, flagged_total;
   similar_tokens tok;
   util_vec sh;
+  similar_perm perm;     /* MinHash permutations for o.seed */
   /* pile-on */
   util_vec targets;      /* pile_target */
   int32_t *tmap;         /* open addressing: index into targets, -1 empty */

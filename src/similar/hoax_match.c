@@ -34,8 +34,6 @@ struct similar_query {
   size_t unseen; /* ok docs not yet reported by the LSH */
   uint32_t *hv;  /* [MAX_UNIT_SHINGLES][SIMILAR_NHASH] per-shingle slot hashes */
   uint32_t *bmin;/* [MAX_UNIT_SHINGLES / BLOCK][SIMILAR_NHASH] minima of 8-shingle blocks */
-  uint64_t seeds_for;
-  uint64_t seeds[SIMILAR_NHASH];
 };
 
 int similar_query_new(const np_allocator *a, similar_query **out) {
@@ -86,7 +84,7 @@ static void unit_query(const similar_hoaxdb *db, similar_query *q, size_t from, 
     for (size_t i = from + 1; i < to; i++) {
       const uint32_t *h = q->hv + i * SIMILAR_NHASH;
       for (unsigned j = 0; j < SIMILAR_NHASH; j++)
-        if (h[j] < sig[j]) sig[j] = h[j];
+        sig[j] = h[j] < sig[j] ? h[j] : sig[j]; /* branchless: vectorizes */
     }
     similar_lsh_query(db->lsh, sig, collect, q);
   }
@@ -104,7 +102,7 @@ static void windows(const similar_hoaxdb *db, similar_query *q, size_t m, size_t
     for (size_t k = b + 1; k < e; k++) {
       const uint32_t *h = q->bmin + k * SIMILAR_NHASH;
       for (unsigned j = 0; j < SIMILAR_NHASH; j++)
-        if (h[j] < sig[j]) sig[j] = h[j];
+        sig[j] = h[j] < sig[j] ? h[j] : sig[j]; /* branchless: vectorizes */
     }
     similar_lsh_query(db->lsh, sig, collect, q);
     if (e == nb) break;
@@ -170,17 +168,8 @@ static int lsh_stage(const similar_hoaxdb *db, similar_query *q) {
       return NP_ENOMEM;
     }
   }
-  if (q->seeds_for != db->opts.seed + 1) {
-    for (unsigned j = 0; j < SIMILAR_NHASH; j++) q->seeds[j] = similar_slot_seed(db->opts.seed, j);
-    q->seeds_for = db->opts.seed + 1;
-  }
   size_t m = q->sh.len < MAX_UNIT_SHINGLES ? q->sh.len : MAX_UNIT_SHINGLES;
-  const uint32_t *sh = q->sh.data;
-  for (size_t i = 0; i < m; i++) {
-    uint32_t *h = q->hv + i * SIMILAR_NHASH;
-    for (unsigned j = 0; j < SIMILAR_NHASH; j++)
-      h[j] = similar_slot_hash(sh[i], q->seeds[j]);
-  }
+  similar_slot_hashes(&db->perm, q->sh.data, m, q->hv);
   for (size_t b = 0; b * BLOCK < m; b++) {
     uint32_t *bm = q->bmin + b * SIMILAR_NHASH;
     size_t e = (b + 1) * BLOCK < m ? (b + 1) * BLOCK : m;
@@ -188,7 +177,7 @@ static int lsh_stage(const similar_hoaxdb *db, similar_query *q) {
     for (size_t i = b * BLOCK + 1; i < e; i++) {
       const uint32_t *h = q->hv + i * SIMILAR_NHASH;
       for (unsigned j = 0; j < SIMILAR_NHASH; j++)
-        if (h[j] < bm[j]) bm[j] = h[j];
+        bm[j] = h[j] < bm[j] ? h[j] : bm[j];
     }
   }
   /* Units: whole post, sentences, then windows for anything longer. */

@@ -98,7 +98,7 @@ static int add_doc(builder *b, uint32_t h, const char *text) {
   TRY(similar_shingles(&b->tok, 0, b->tok.n, db->opts.k, &b->sh));
   similar_set_sort(&b->sh);
   uint32_t sig[SIMILAR_NHASH];
-  similar_minhash(b->sh.data, b->sh.len, db->opts.seed, sig);
+  similar_minhash_perm(&db->perm, b->sh.data, b->sh.len, sig);
   uint32_t *k = util_vec_grow(&b->keys, db->bands);
   if (!k) return NP_ENOMEM;
   for (unsigned i = 0; i < db->bands; i++) k[i] = similar_band_key(sig, i, db->rows);
@@ -175,6 +175,7 @@ static int builder_start(const np_allocator *a, const similar_hoaxdb_opts *o, si
   if (o) db->opts = *o;
   else similar_hoaxdb_opts_init(&db->opts);
   if (!db->opts.k) db->opts.k = 2;
+  similar_perm_init(&db->perm, db->opts.seed);
   /* LSH target below the verification threshold: windows of a post that
    * contain the claim have Jaccard a little under its containment. */
   similar_lsh_choose(db->opts.threshold - 0.1, &db->bands, &db->rows);

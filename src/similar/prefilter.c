@@ -4,15 +4,15 @@
  * index any |D| - t_D + m of its shingles and ask for m hits there (prefix
  * filtering): at most t_D - m shared shingles can sit in the unindexed rest.
  * Each document keeps its rarest shingles (document frequency in the db), so
- * frequent "stop shingles" drop out and posting lists stay short.  Posts that
+ * frequent "stop shingles" drop out and posting lists stay short.  Postings
+ * hold the full 32-bit shingle hash, so a hit is exact.  Posts that
  * reach no document's m skip MinHash entirely; the result is unchanged. */
 #include <string.h>
 #include "similar/similar_int.h"
 
 void similar_pf_free(const np_allocator *a, similar_pf *pf) {
   util_free(a, pf->off);
-  util_free(a, pf->tag);
-  util_free(a, pf->doc);
+  util_free(a, pf->post);
   util_free(a, pf->need);
   memset(pf, 0, sizeof *pf);
 }
@@ -20,8 +20,12 @@ void similar_pf_free(const np_allocator *a, similar_pf *pf) {
 size_t similar_pf_bytes(const similar_pf *pf) {
   if (!pf->off) return 0;
   return (((size_t)1 << pf->bits) + 1) * sizeof(uint32_t) +
-         pf->n * (sizeof(uint16_t) + sizeof(uint32_t)) + pf->docs * sizeof(uint16_t);
+         pf->n * sizeof(uint64_t) + pf->docs * sizeof(uint16_t);
 }
+
+/* Postings per directory bucket, on average: a bucket's postings share a
+ * cache line or two, and a smaller directory misses the cache less. */
+#define PF_BUCKET 8
 
 /* Order of a doc's shingles: rarest first (estimated df), then by hash. */
 typedef struct ranked { uint32_t df, h; } ranked;
@@ -78,13 +82,12 @@ int similar_pf_build(const np_allocator *a, const uint32_t *set_off, const uint3
     if (m) n += ns - t[d] + m;
   }
   pf->n = n;
-  pf->bits = log2_ceil(n / 2 + 1);
+  pf->bits = log2_ceil(n / PF_BUCKET + 1);
   if (pf->bits < 4) pf->bits = 4;
   size_t nb = ((size_t)1 << pf->bits) + 1;
   pf->off = util_calloc(a, nb, sizeof *pf->off);
-  pf->tag = util_malloc(a, (n ? n : 1) * sizeof *pf->tag);
-  pf->doc = util_malloc(a, (n ? n : 1) * sizeof *pf->doc);
-  if (!pf->off || !pf->tag || !pf->doc) goto oom;
+  pf->post = util_malloc(a, (n ? n : 1) * sizeof *pf->post);
+  if (!pf->off || !pf->post) goto oom;
   uint32_t mask = (1u << pf->bits) - 1;
   /* Two passes over the docs (count per bucket, then place) keep the build
    * free of a temporary postings array; ids stay increasing per bucket. */
@@ -103,9 +106,7 @@ int similar_pf_build(const np_allocator *a, const uint32_t *set_off, const uint3
         if (pass == 0) {
           pf->off[b + 1]++;
         } else {
-          uint32_t at = pf->off[b]++;
-          pf->tag[at] = (uint16_t)(r[i].h >> 16);
-          pf->doc[at] = (uint32_t)d;
+          pf->post[pf->off[b]++] = (uint64_t)d << 32 | r[i].h;
         }
       }
     }
@@ -126,10 +127,16 @@ oom:
   return NP_ENOMEM;
 }
 
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)0)
+#endif
+
 /* In-place sort of 64-bit keys (shellsort: hit lists are short, and no
  * comparison callback). */
 static void sort_u64(uint64_t *v, size_t n) {
-  static const size_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
+  static const size_t gaps[] = {1750, 701, 301, 132, 57, 23, 10, 4, 1};
   for (size_t g = 0; g < sizeof gaps / sizeof *gaps; g++) {
     size_t gap = gaps[g];
     for (size_t i = gap; i < n; i++) {
@@ -151,26 +158,71 @@ int similar_pf_query(const similar_pf *pf, const uint32_t *sh, size_t n, util_ve
     for (size_t d = 0; d < pf->docs; d++) c[d] = (uint32_t)d;
     return (int)(pf->docs > INT32_MAX ? INT32_MAX : pf->docs);
   }
+  const uint32_t *off = pf->off;
+  const uint64_t *post = pf->post;
   uint32_t mask = (1u << pf->bits) - 1;
-  for (size_t i = 0; i < n; i++) {
-    uint32_t h = sh[i], b = h & mask;
-    uint16_t tag = (uint16_t)(h >> 16);
-    for (uint32_t k = pf->off[b], e = pf->off[b + 1]; k < e; k++) {
-      if (pf->tag[k] != tag) continue;
-      uint64_t x = (uint64_t)pf->doc[k] << 32 | h;
-      if (util_vec_push(hits, &x) < 0) return NP_ENOMEM;
+  uint64_t *x = hits->data;
+  size_t nh = 0, cap = hits->cap;
+  /* With a large db every look-up misses the cache twice (directory, then
+   * postings).  Shingles go in chunks: prefetch every directory entry of the
+   * chunk, then read them and prefetch the postings, then scan, so the
+   * misses of a chunk overlap instead of queueing. */
+  enum { CHUNK = 64 };
+  uint32_t lo[CHUNK], hi[CHUNK];
+  for (size_t c0 = 0; c0 < n; c0 += CHUNK) {
+    size_t cn = n - c0 < CHUNK ? n - c0 : CHUNK;
+    const uint32_t *cs = sh + c0;
+    for (size_t i = 0; i < cn; i++) PREFETCH(&off[cs[i] & mask]);
+    for (size_t i = 0; i < cn; i++) {
+      uint32_t b = cs[i] & mask;
+      lo[i] = off[b];
+      hi[i] = off[b + 1];
+      if (lo[i] < hi[i]) PREFETCH(&post[lo[i]]);
+    }
+    for (size_t i = 0; i < cn; i++) {
+      uint32_t h = cs[i];
+      for (uint32_t k = lo[i]; k < hi[i]; k++) {
+        if ((uint32_t)post[k] != h) continue;
+        if (nh == cap) { /* rare: grow outside the hot loop's registers */
+          hits->len = nh;
+          if (!util_vec_grow(hits, nh ? nh : 64)) return NP_ENOMEM;
+          x = hits->data;
+          cap = hits->cap;
+        }
+        x[nh++] = post[k];
+      }
     }
   }
-  uint64_t *x = hits->data;
-  size_t nh = hits->len;
+  hits->len = nh;
   if (!nh) return 0;
+  /* Hits per doc in a small open-addressing table after the hits (key doc+1
+   * in the high half, count in the low half).  Most posts leave every doc
+   * short of its need and stop here, without sorting anything. */
+  size_t tsize = 16;
+  while (tsize < 2 * nh) tsize *= 2;
+  if (!util_vec_grow(hits, tsize)) return NP_ENOMEM;
+  x = hits->data;
+  uint64_t *tab = x + nh;
+  memset(tab, 0, tsize * sizeof *tab);
+  size_t tmask = tsize - 1;
+  int any = 0;
+  for (size_t i = 0; i < nh && !any; i++) {
+    uint32_t d = (uint32_t)(x[i] >> 32);
+    size_t j = (d * 0x9E3779B1u) & tmask;
+    while (tab[j] && (uint32_t)(tab[j] >> 32) != d + 1) j = (j + 1) & tmask;
+    if (!tab[j]) tab[j] = (uint64_t)(d + 1) << 32;
+    any = (uint32_t)++tab[j] >= pf->need[d];
+  }
+  hits->len = nh;
+  if (!any) return 0;
+  /* Some doc has enough hits, but a post may repeat a shingle: count the
+   * distinct ones, per doc, over the sorted hits. */
   sort_u64(x, nh);
-  /* Runs of one doc: count distinct shingles (a post may repeat one). */
   for (size_t i = 0; i < nh;) {
     uint32_t d = (uint32_t)(x[i] >> 32);
     size_t j = i + 1, distinct = 1;
     for (; j < nh && (uint32_t)(x[j] >> 32) == d; j++) distinct += x[j] != x[j - 1];
-    if (distinct >= pf->need[d] && pf->need[d] && util_vec_push(cand, &d) < 0) return NP_ENOMEM;
+    if (distinct >= pf->need[d] && util_vec_push(cand, &d) < 0) return NP_ENOMEM;
     i = j;
   }
   return (int)(cand->len > INT32_MAX ? INT32_MAX : cand->len);

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "similar/similar.h"
+/* util_hash64 is XXH3; inlined here because a post hashes every shingle. */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 enum { TOK_DIGITS = '#', TOK_URL = 'U', TOK_MENTION = '@' };
 
@@ -59,10 +62,13 @@ static int url_char(unsigned char c) {
   return c > 0x20 && c < 0x7F && c != '"' && c != '<' && c != '>';
 }
 
-static int push(similar_tokens *t, uint32_t tok, int seg) {
-  if (t->n >= SIMILAR_MAX_TOKENS) return 0;
-  if (t->n == t->cap) {
-    size_t nc = t->cap ? t->cap * 2 : 64;
+/* Room for every token text[0..len) can give: each token takes at least one
+ * input byte, and its UTF-8 in `clean` is never longer than what it took. */
+static int reserve(similar_tokens *t, size_t len) {
+  size_t need = len < SIMILAR_MAX_TOKENS ? len : SIMILAR_MAX_TOKENS;
+  if (need > t->cap) {
+    size_t nc = t->cap ? t->cap : 64;
+    while (nc < need) nc *= 2;
     uint32_t *nt = util_realloc(t->alloc, t->tok, nc * sizeof *nt);
     if (!nt) return NP_ENOMEM;
     t->tok = nt;
@@ -71,11 +77,31 @@ static int push(similar_tokens *t, uint32_t tok, int seg) {
     t->seg = ns;
     t->cap = nc;
   }
+  return util_buf_reserve(&t->clean, len + 4);
+}
+
+static inline void push(similar_tokens *t, uint32_t tok, int seg) {
   t->tok[t->n] = tok;
   t->seg[t->n] = (uint8_t)(seg || t->n == 0);
   t->n++;
-  char u[4];
-  return util_buf_append(&t->clean, u, util_utf8_put(tok, u));
+  t->clean.len += util_utf8_put(tok, t->clean.data + t->clean.len);
+}
+
+/* util_utf8_next with the common cases inline: ASCII and the three-byte
+ * sequences of U+1000..U+CFFF (CJK); anything else takes the full check. */
+static inline int32_t next_cp(const char *str, size_t len, size_t *i) {
+  const unsigned char *s = (const unsigned char *)str;
+  size_t p = *i;
+  unsigned c = s[p];
+  if (c < 0x80) { *i = p + 1; return (int32_t)c; }
+  if (c >= 0xE1 && c <= 0xEC && p + 2 < len) {
+    unsigned c1 = s[p + 1], c2 = s[p + 2];
+    if ((c1 & 0xC0) == 0x80 && (c2 & 0xC0) == 0x80) {
+      *i = p + 3;
+      return (int32_t)(((c & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F));
+    }
+  }
+  return util_utf8_next(str, len, i);
 }
 
 static int starts_ci(const char *s, size_t len, size_t i, const char *p) {
@@ -93,16 +119,19 @@ int similar_tokenize(const char *s, size_t len, similar_tokens *t) {
   int rc = 0, seg = 1;
   t->n = 0;
   util_buf_reset(&t->clean);
+  TRY(reserve(t, len));
   size_t i = 0;
   while (i < len && t->n < SIMILAR_MAX_TOKENS) {
-    if (starts_ci(s, len, i, "http://") || starts_ci(s, len, i, "https://") ||
-        starts_ci(s, len, i, "www.")) {
+    char h = s[i];
+    if ((h == 'h' || h == 'H' || h == 'w' || h == 'W') &&
+        (starts_ci(s, len, i, "http://") || starts_ci(s, len, i, "https://") ||
+         starts_ci(s, len, i, "www."))) {
       while (i < len && url_char((unsigned char)s[i])) i++;
-      TRY(push(t, TOK_URL, seg));
+      push(t, TOK_URL, seg);
       seg = 0;
       continue;
     }
-    int32_t c = util_utf8_next(s, len, &i);
+    int32_t c = next_cp(s, len, &i);
     if (c < 0) continue;
     uint32_t cp = fold((uint32_t)c);
     if (cp == '@') {
@@ -110,14 +139,14 @@ int similar_tokenize(const char *s, size_t len, similar_tokens *t) {
       size_t j = i, chars = 0;
       while (j < len && chars < 20) {
         size_t k = j;
-        int32_t d = util_utf8_next(s, len, &k);
+        int32_t d = next_cp(s, len, &k);
         if (d < 0 || !(is_word(fold((uint32_t)d)) || d == '_' || d == '-')) break;
         j = k;
         chars++;
       }
       if (chars) {
         i = j;
-        TRY(push(t, TOK_MENTION, seg));
+        push(t, TOK_MENTION, seg);
         seg = 0;
       }
       continue;
@@ -126,22 +155,23 @@ int similar_tokenize(const char *s, size_t len, similar_tokens *t) {
       size_t j = i;
       while (j < len) {
         size_t k = j;
-        int32_t d = util_utf8_next(s, len, &k);
+        int32_t d = next_cp(s, len, &k);
         if (d < 0) break;
         uint32_t f = fold((uint32_t)d);
         if (!((f >= '0' && f <= '9') || f == '.' || f == ',')) break;
         j = k;
       }
       i = j;
-      TRY(push(t, TOK_DIGITS, seg));
+      push(t, TOK_DIGITS, seg);
       seg = 0;
       continue;
     }
     if (is_sentence_end(cp)) { seg = 1; continue; }
     if (!is_word(cp)) continue;
-    TRY(push(t, cp, seg));
+    push(t, cp, seg);
     seg = 0;
   }
+  t->clean.data[t->clean.len] = 0;
   return 0;
 fail:
   return rc;
@@ -157,19 +187,30 @@ int similar_shingles(const similar_tokens *t, size_t from, size_t to, unsigned k
   uint32_t *dst = util_vec_grow(out, n);
   if (!dst) return NP_ENOMEM;
   for (size_t i = 0; i < n; i++)
-    dst[i] = (uint32_t)util_hash64(t->tok + from + i, w * sizeof(uint32_t), 0x5348494eULL + w);
+    dst[i] = (uint32_t)XXH3_64bits_withSeed(t->tok + from + i, w * sizeof(uint32_t),
+                                            0x5348494eULL + w);
   return 0;
 }
 
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
+/* Shellsort (Ciura's gaps): sets are at most SIMILAR_MAX_TOKENS long, and
+ * with no comparison callback this beats qsort several times over there. */
+static void sort_u32(uint32_t *v, size_t n) {
+  static const size_t gaps[] = {1750, 701, 301, 132, 57, 23, 10, 4, 1};
+  for (size_t g = 0; g < sizeof gaps / sizeof *gaps; g++) {
+    size_t gap = gaps[g];
+    for (size_t i = gap; i < n; i++) {
+      uint32_t x = v[i];
+      size_t j = i;
+      while (j >= gap && v[j - gap] > x) { v[j] = v[j - gap]; j -= gap; }
+      v[j] = x;
+    }
+  }
 }
 
 void similar_set_sort(util_vec *v) {
   uint32_t *d = v->data;
   if (v->len < 2) return;
-  qsort(d, v->len, sizeof *d, cmp_u32);
+  sort_u32(d, v->len);
   size_t o = 1;
   for (size_t i = 1; i < v->len; i++)
     if (d[i] != d[o - 1]) d[o++] = d[i];

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "classify/classify.h"
+#include "classify/classify_int.h"
 #include "tests/harness.h"
 #include "netpatrol.h"
 
@@ -446,6 +446,59 @@ TEST(dataset_reports_bad_lines) {
   remove(path);
 }
 
+/* The fast field reader: same values as jansson, or a refusal (-1). */
+static int fields(const char *line, util_buf *t, util_buf *l) {
+  return classify_json_fields(line, strlen(line), "label", t, l);
+}
+
+TEST(json_fields_decode_and_skip) {
+  util_buf t, l;
+  util_buf_init(&t, NULL, 0);
+  util_buf_init(&l, NULL, 0);
+  ASSERT_EQ_INT(fields("{\"id\":\"x\",\"target\":[0,[1,{\"a\":null}],-2.5e3],\"text\":\"a\\\"b\\\\c\\/\\n\\u4e2d\\ud83d\\ude00\",\"label\":1}", &t, &l), 0);
+  ASSERT_STR_EQ(t.data, "a\"b\\c/\n中😀");
+  ASSERT_STR_EQ(l.data, "1");
+  ASSERT_EQ_INT(fields(" { \"label\" : \"spam\" , \"text\" : \"\" } ", &t, &l), 0);
+  ASSERT_EQ_INT(t.len, 0);
+  ASSERT_STR_EQ(l.data, "spam");
+  ASSERT_EQ_INT(fields("{\"text\":\"x\",\"label\":false}", &t, &l), 0);
+  ASSERT_STR_EQ(l.data, "false");
+  ASSERT_EQ_INT(fields("{\"text\":\"x\",\"label\":-12}", &t, &l), 0);
+  ASSERT_STR_EQ(l.data, "-12");
+  /* Refused: invalid JSON, unusual values, missing fields. */
+  static const char *const bad[] = {
+      "{\"text\":\"x\",\"label\":1",          "{\"text\":\"x\",\"label\":1} x",
+      "{\"text\":\"x\",\"label\":1.5}",       "{\"text\":\"x\",\"label\":01}",
+      "{\"text\":\"\\ud800\",\"label\":1}",   "{\"text\":\"\\u0000\",\"label\":1}",
+      "{\"text\":\"a\tb\",\"label\":1}",      "{\"text\":\"x\",\"label\":null}",
+      "{\"text\":\"x\"}",                     "{\"text\":5,\"label\":1}",
+      "{\"text\":\"\xff\",\"label\":1}",      "{\"text\":\"x\",\"label\":\"\"}",
+      "{\"text\":\"x\",\"a\":[1,],\"label\":1}", "[\"text\"]",
+      "{\"text\":\"x\",\"label\":1,}",        "{\"text\":\"x\",\"a\":tru,\"label\":1}",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    if (fields(bad[i], &t, &l) != -1) FAIL_AT("accepted %s", bad[i]);
+  util_buf_free(&t);
+  util_buf_free(&l);
+}
+
+TEST(dataset_fast_path_and_jansson_agree) {
+  /* Lines the fast reader refuses still load through jansson. */
+  const char *path = "/tmp/np_test_classify_mix.jsonl";
+  write_file(path,
+             "{\"text\":\"\\u4e2d\",\"label\":1,\"t\":[1,{\"x\":2}]}\n"
+             "{\"text\":\"b\",\"label\":-0}\n");
+  classify_dataset d;
+  np_error err;
+  ASSERT_EQ_INT(classify_dataset_load(NULL, path, "label", NULL, 0, NULL, NULL, &d, &err), 0);
+  ASSERT_STR_EQ(d.texts[0], "中");
+  ASSERT_EQ_INT(d.n_labels, 2);
+  ASSERT_STR_EQ(d.label_names[0], "0");
+  ASSERT_EQ_INT(d.labels[1], 0);
+  classify_dataset_free(&d);
+  remove(path);
+}
+
 /* ---- engine seam -------------------------------------------------------- */
 
 TEST(engine_registers_and_scores_clf_values) {
@@ -494,6 +547,26 @@ TEST(engine_registers_and_scores_clf_values) {
   write_file(path, "NPMODEL");
   ASSERT_EQ_INT(np_engine_compile(&cfg, &src, 1, &e, NULL, &err), NP_EMODEL);
   ASSERT_CONTAINS(err.message, "toy.npm");
+  ASSERT(e == NULL);
+  remove(path);
+  rmdir(dir);
+}
+
+TEST(engine_rejects_missing_dir_and_bad_model_names) {
+  np_engine_config cfg;
+  np_engine_config_init(&cfg);
+  np_engine *e = NULL;
+  np_error err;
+  cfg.models_dir = "/nonexistent/models";
+  ASSERT_EQ_INT(np_engine_compile(&cfg, NULL, 0, &e, NULL, &err), NP_EIO);
+  ASSERT_CONTAINS(err.message, "/nonexistent/models");
+  char dir[] = "/tmp/np_test_models_XXXXXX", path[512];
+  ASSERT(mkdtemp(dir) != NULL);
+  snprintf(path, sizeof path, "%s/Bad-Name.npm", dir);
+  write_file(path, "x");
+  cfg.models_dir = dir;
+  ASSERT_EQ_INT(np_engine_compile(&cfg, NULL, 0, &e, NULL, &err), NP_EMODEL);
+  ASSERT_CONTAINS(err.message, "model names must be lower-case letters, digits and _");
   ASSERT(e == NULL);
   remove(path);
   rmdir(dir);

@@ -1,11 +1,17 @@
-/* test_similar.c — shingles, MinHash, LSH parameters and index, the hoax
- * database (load errors, paraphrase / padding / debunk stance / entity
- * agreement) and the coordination window (clusters, K accounts, window,
- * order independence, pile-ons, bounded memory). */
+/* test_similar.c — shingles, MinHash (vector paths = the reference formula),
+ * LSH parameters and index, the hoax prefilter (never drops a possible
+ * match), the hoax database (load errors, paraphrase / padding / debunk
+ * stance / entity agreement), the coordination window (clusters, K accounts,
+ * window, order independence, pile-ons, bounded memory) and the CLI stage's
+ * record scan and verdict splicing (cli/scan_coord.c, included below). */
 #include <stdio.h>
 #include <string.h>
 #include "tests/harness.h"
 #include "similar/similar.h"
+#include "similar/similar_int.h"
+/* The CLI stage is not in the libraries: compile it into this test to reach
+ * its static record scanner. */
+#include "cli/scan_coord.c"
 
 static similar_tokens toks(const char *s) {
   similar_tokens t;
@@ -66,6 +72,32 @@ TEST(minhash_estimates_jaccard) {
   ASSERT_NEAR(similar_sig_jaccard(sa, sb), 1.0, 1e-9);
   similar_minhash(a, 0, 1, sa);
   ASSERT_EQ_INT(sa[0], UINT32_MAX);
+}
+
+TEST(minhash_equals_reference_formula) {
+  /* Whatever path the CPU takes (AVX-512, AVX2, plain C), every slot must be
+   * the documented multiply-shift minimum. */
+  uint32_t set[300], sig[SIMILAR_NHASH], hv[3 * SIMILAR_NHASH];
+  uint64_t x = 99;
+  for (size_t i = 0; i < 300; i++) { x = similar_mix64(x); set[i] = (uint32_t)x; }
+  size_t sizes[] = {1, 7, 64, 300};
+  for (size_t k = 0; k < 4; k++) {
+    similar_minhash(set, sizes[k], 42, sig);
+    for (unsigned j = 0; j < SIMILAR_NHASH; j++) {
+      uint32_t ref = UINT32_MAX;
+      for (size_t i = 0; i < sizes[k]; i++) {
+        uint32_t h = similar_slot_hash(set[i], similar_slot_seed(42, j));
+        if (h < ref) ref = h;
+      }
+      ASSERT_EQ_INT(sig[j], ref);
+    }
+  }
+  similar_perm p;
+  similar_perm_init(&p, 7);
+  similar_slot_hashes(&p, set, 3, hv);
+  for (size_t i = 0; i < 3; i++)
+    for (unsigned j = 0; j < SIMILAR_NHASH; j++)
+      ASSERT_EQ_INT(hv[i * SIMILAR_NHASH + j], similar_slot_hash(set[i], similar_slot_seed(7, j)));
 }
 
 TEST(lsh_parameters_follow_target) {
@@ -205,6 +237,99 @@ TEST(hoax_unrelated_text_does_not_match) {
   ASSERT_EQ_INT(r.matched, 0);
   r = match(db, "");
   ASSERT_EQ_INT(r.matched, 0);
+  similar_hoaxdb_free(db);
+}
+
+/* A random Han string of n characters (deterministic). */
+static void rand_han(uint64_t *st, char *out, size_t n) {
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    *st = similar_mix64(*st + 1);
+    o += util_utf8_put(0x4E00 + (uint32_t)(*st % 400), out + o); /* small alphabet: overlaps */
+  }
+  out[o] = 0;
+}
+
+TEST(prefilter_never_drops_a_possible_match) {
+  /* Claims over a 400-character alphabet, so posts share many bigrams with
+   * many claims; some claims have entities (lower threshold 0.45). */
+  enum { CLAIMS = 300, POSTS = 400 };
+  static char texts[CLAIMS][128], ent[CLAIMS][8];
+  similar_hoax_input in[CLAIMS];
+  const char *ents[CLAIMS][1];
+  uint64_t st = 5;
+  memset(in, 0, sizeof in);
+  for (size_t i = 0; i < CLAIMS; i++) {
+    rand_han(&st, texts[i], 12 + i % 20);
+    memcpy(ent[i], texts[i], 3); /* the first character is the entity */
+    ent[i][3] = 0;
+    ents[i][0] = ent[i];
+    in[i].id = texts[i];
+    in[i].claim = texts[i];
+    in[i].category = "epidemic";
+    if (i % 3 == 0) { in[i].entities = ents[i]; in[i].n_entities = 1; }
+  }
+  similar_hoaxdb *db;
+  ASSERT_EQ_INT(similar_hoaxdb_build(NULL, in, CLAIMS, NULL, &db, NULL), 0);
+  similar_tokens t;
+  similar_tokens_init(&t, NULL);
+  util_vec sh, hits, cand;
+  util_vec_init(&sh, NULL, sizeof(uint32_t));
+  util_vec_init(&hits, NULL, sizeof(uint64_t));
+  util_vec_init(&cand, NULL, sizeof(uint32_t));
+  size_t possible = 0, kept = 0, filtered = 0;
+  const uint32_t *off = db->set_off.data, *sets = db->sets.data, *dh = db->doc_hoax.data;
+  for (size_t p = 0; p < POSTS; p++) {
+    /* parts of two claims, cut at random points, with random filler */
+    char post[1024], pad[256];
+    const char *a = texts[similar_mix64(p) % CLAIMS], *b = texts[similar_mix64(p + 777) % CLAIMS];
+    size_t cut_a = (similar_mix64(p + 1) % (strlen(a) / 3 + 1)) * 3;
+    rand_han(&st, pad, p % 30);
+    snprintf(post, sizeof post, "%s%s%.*s", a + cut_a / 2, pad, (int)(strlen(b) / 3 * 2), b);
+    similar_tokenize(post, strlen(post), &t);
+    sh.len = 0;
+    similar_shingles(&t, 0, t.n, 2, &sh);
+    ASSERT(similar_pf_query(&db->pf, sh.data, sh.len, &hits, &cand) >= 0);
+    similar_set_sort(&sh); /* the exact scores use the set */
+    for (uint32_t d = 0; d < similar_hoaxdb_docs(db); d++) {
+      size_t ns = off[d + 1] - off[d];
+      double c = (double)similar_set_inter(sets + off[d], ns, sh.data, sh.len) / (double)ns;
+      double th = db->hoax[dh[d]].n_entities ? 0.45 : 0.6;
+      int listed = 0;
+      for (size_t k = 0; k < cand.len; k++) listed |= UTIL_VEC_AT(&cand, uint32_t, k) == d;
+      if (c >= th) { possible++; kept += (size_t)listed; }
+      else filtered += (size_t)!listed;
+    }
+  }
+  ASSERT(possible > 50);        /* the posts do reach the thresholds */
+  ASSERT_EQ_INT(kept, possible); /* ... and every such doc stays a candidate */
+  ASSERT(filtered > (size_t)POSTS * CLAIMS * 9 / 10); /* while most others are dropped */
+  util_vec_free(&sh);
+  util_vec_free(&hits);
+  util_vec_free(&cand);
+  similar_tokens_free(&t);
+  similar_hoaxdb_free(db);
+}
+
+TEST(hoax_match_agrees_with_exact_scores) {
+  /* With the prefilter in front, a post that restates a claim still gets
+   * that claim and its exact containment; unrelated posts get nothing. */
+  similar_hoaxdb *db = load_db();
+  ASSERT(db);
+  similar_query *q;
+  ASSERT_EQ_INT(similar_query_new(NULL, &q), 0);
+  const char *posts[] = {"宁波镇海炼化厂发生大爆炸已经死了很多人大家不要靠近",
+                         "今天去银行办了一张卡，工作人员很热情，取款也很方便。",
+                         "明天起所有银行暂停取款存款将被冻结赶紧把钱取出来"};
+  for (int rep = 0; rep < 2; rep++) /* the query state is reused from post to post */
+    for (int i = 0; i < 3; i++) {
+      similar_hoax_result r;
+      ASSERT_EQ_INT(similar_hoax_match(db, q, posts[i], strlen(posts[i]), &r), 0);
+      ASSERT_EQ_INT(r.matched, i != 1);
+      if (i != 1) ASSERT_NEAR(r.similarity, 1.0, 1e-9);
+      if (i == 1) ASSERT_EQ_INT(r.candidates, 0); /* stopped at the prefilter */
+    }
+  similar_query_free(q);
   similar_hoaxdb_free(db);
 }
 
@@ -447,6 +572,154 @@ TEST(coord_memory_is_bounded_by_cap) {
   o.similarity = 1.5;
   np_error err;
   ASSERT_EQ_INT(similar_coord_new(NULL, &o, &c, &err), NP_EINVAL);
+}
+
+/* ---- the CLI stage (cli/scan_coord.c) ---------------------------------- */
+
+TEST(scan_coord_member_scan) {
+  static const char *const keys[] = {"time", "text", "author", "reply_to"};
+  span v[4];
+  const char *rec = "{ \"meta\":{\"time\":5,\"x\":[\"]}\"]}, \"text\" : \"a\\\"b\\\\\","
+                    "\"author\":null,\"time\":1700000000}";
+  ASSERT_EQ_INT(members(rec, strlen(rec), keys, 4, v, NULL), 0);
+  ASSERT(v[0].p && v[0].n == 10 && !memcmp(v[0].p, "1700000000", 10));
+  ASSERT(v[1].p && v[1].n == 8 && v[1].p[0] == '"');
+  ASSERT(v[2].p && v[2].n == 4); /* null: present, not a string */
+  ASSERT(!v[3].p);
+  util_buf b;
+  util_buf_init(&b, NULL, 0);
+  ASSERT_EQ_INT(decode_str(v[1], &b), 0);
+  ASSERT_STR_EQ(b.data, "a\"b\\");
+  span u = {"\"\\u4e2d\\ud83d\\ude00\\n\"", 22};
+  ASSERT_EQ_INT(decode_str(u, &b), 0);
+  ASSERT_STR_EQ(b.data, "中\xF0\x9F\x98\x80\n");
+  span lone = {"\"\\ud800x\"", 10};
+  ASSERT_EQ_INT(decode_str(lone, &b), -1); /* jansson refuses it too */
+  util_buf_free(&b);
+  ASSERT_EQ_INT(members("[1,2]", 5, keys, 4, v, NULL), -1);
+  ASSERT_EQ_INT(members("{\"te\\u0078t\":\"x\"}", 17, keys, 4, v, NULL), -1); /* escaped key */
+  ASSERT_EQ_INT(verdict_abusive("{\"id\":\"\\\"categories\\\":[\\\"harassment.x\",\"categories\":[]}",
+                                48), 0);
+  const char *abusive = "{\"id\":1,\"categories\":[\"spam.x\",\"harassment.insult\"],\"hits\":[]}";
+  ASSERT_EQ_INT(verdict_abusive(abusive, strlen(abusive)), 1);
+}
+
+TEST(scan_coord_times) {
+  scan_coord *c = scan_coord_new(NULL, NULL);
+  ASSERT(c);
+  int ok;
+  span s1 = {"1700000000", 10}, s2 = {"\"2023-11-14T22:13:20Z\"", 22},
+       s3 = {"\"2023-11-15 06:13:20+08:00\"", 27}, s4 = {"1.7e9", 5}, s5 = {"null", 4},
+       s6 = {"99999999999999999999999", 23};
+  ASSERT_EQ_INT(span_time(c, s1, &ok), 1700000000);
+  ASSERT_EQ_INT(span_time(c, s2, &ok), 1700000000);
+  ASSERT_EQ_INT(span_time(c, s3, &ok), 1700000000);
+  ASSERT_EQ_INT(span_time(c, s4, &ok), 1700000000);
+  ASSERT_EQ_INT(ok, 1);
+  ASSERT_EQ_INT(span_time(c, s5, &ok), 0);
+  ASSERT_EQ_INT(ok, 1);
+  span_time(c, s6, &ok);
+  ASSERT_EQ_INT(ok, 0); /* out of range: jansson decides */
+  scan_coord_free(c);
+}
+
+static const char verdict_pass[] = "{\"id\":%d,\"action\":\"pass\",\"score\":0,\"categories\":[],"
+                                   "\"hits\":[],\"indicators\":[]}\n";
+
+TEST(scan_coord_push_and_drain) {
+  scan_coord_opts o;
+  scan_coord_opts_init(&o);
+  o.window_min = 10;
+  scan_coord *c = scan_coord_new(NULL, &o);
+  ASSERT(c);
+  char line[512], verdict[256];
+  util_buf want, out;
+  util_buf_init(&want, NULL, 0);
+  util_buf_init(&out, NULL, 0);
+  uint64_t seq = 0;
+  /* an untimed post, an error record, then a campaign of 6 accounts with
+   * times in every accepted form and the text once with \u escapes */
+  snprintf(line, sizeof line, "{\"text\":\"%s\",\"author\":\"a\"}", campaign[0]);
+  snprintf(verdict, sizeof verdict, verdict_pass, 0);
+  ASSERT_EQ_INT(scan_coord_push(c, ++seq, line, strlen(line), verdict, strlen(verdict)), 0);
+  util_buf_append(&want, verdict, strlen(verdict));
+  const char *err = "{\"line\":2,\"error\":{\"code\":\"json\"}}\n";
+  ASSERT_EQ_INT(scan_coord_push(c, ++seq, "{", 1, err, strlen(err)), 0);
+  util_buf_append(&want, err, strlen(err));
+  ASSERT_EQ_INT(scan_coord_held(c), 2);
+  ASSERT_EQ_INT(scan_coord_drain(c, &out, 0), 0); /* nothing timed: all final at once */
+  ASSERT_EQ_INT(scan_coord_held(c), 0);
+  ASSERT_EQ_INT(out.len, want.len);
+  ASSERT_MEM_EQ(out.data, want.data, want.len);
+  const char *times[] = {"1700000000", "\"2023-11-14T22:14:20Z\"", "1700000120.5",
+                         "\"1700000180\"", "\"2023-11-15 06:17:20+08:00\"", "1700000300"};
+  for (int i = 0; i < 6; i++) {
+    if (i == 3)
+      snprintf(line, sizeof line, "{\"author\":\"u%d\",\"time\":%s,\"text\":"
+               "\"\\u8fd9\\u5bb6\\u516c\\u53f8\\u7684\\u4ea7\\u54c1\\u771f\\u7684\\u592a\\u597d\\u7528"
+               "\\u4e86\\uff0c\\u5f3a\\u70c8\\u63a8\\u8350\\u5927\\u5bb6\\u8d2d\\u4e70\"}", i, times[i]);
+    else
+      snprintf(line, sizeof line, "{\"author\":\"u%d\",\"time\":%s,\"text\":\"%s\"}", i, times[i],
+               campaign[i]);
+    snprintf(verdict, sizeof verdict, verdict_pass, 3 + i);
+    ASSERT_EQ_INT(scan_coord_push(c, ++seq, line, strlen(line), verdict, strlen(verdict)), 0);
+  }
+  util_buf_reset(&out);
+  ASSERT_EQ_INT(scan_coord_drain(c, &out, 0), 0);
+  ASSERT_EQ_INT(out.len, 0); /* the window is still open */
+  ASSERT_EQ_INT(scan_coord_drain(c, &out, 1), 0);
+  ASSERT_EQ_INT(scan_coord_held(c), 0);
+  /* six lines, in order, each a member raised to review */
+  const char *p = out.data;
+  for (int i = 0; i < 6; i++) {
+    const char *nl = strchr(p, '\n');
+    ASSERT(nl);
+    char head[64];
+    snprintf(head, sizeof head, "{\"id\":%d,\"action\":\"review\",", 3 + i);
+    ASSERT(!strncmp(p, head, strlen(head)));
+    char *l = strndup(p, (size_t)(nl - p));
+    ASSERT_CONTAINS(l, "\"categories\":[\"spam.coordinated\"],");
+    ASSERT_CONTAINS(l, "\"coord\":{\"cluster\":3,\"accounts\":6,\"posts\":6,\"span_s\":300}}");
+    free(l);
+    p = nl + 1;
+  }
+  ASSERT_EQ_INT((size_t)(p - out.data), out.len);
+  util_buf_free(&want);
+  util_buf_free(&out);
+  scan_coord_free(c);
+}
+
+TEST(scan_coord_pileon_from_verdict_categories) {
+  scan_coord *c = scan_coord_new(NULL, NULL);
+  ASSERT(c);
+  util_buf out;
+  util_buf_init(&out, NULL, 0);
+  char line[256], verdict[256];
+  for (int i = 0; i < 6; i++) {
+    snprintf(line, sizeof line, "{\"author\":\"x%d\",\"reply_to\":\"victim\",\"time\":%d,"
+             "\"text\":\"废物滚%d\"}", i, 1000 + i, i); /* too short to cluster */
+    /* the last one is not abusive: it is not part of the pile-on */
+    snprintf(verdict, sizeof verdict, "{\"id\":%d,\"action\":\"review\",\"score\":0.5,"
+             "\"categories\":[%s],\"hits\":[]}\n", i, i < 5 ? "\"harassment.insult\"" : "");
+    ASSERT_EQ_INT(scan_coord_push(c, (uint64_t)i + 1, line, strlen(line), verdict, strlen(verdict)), 0);
+  }
+  ASSERT_EQ_INT(scan_coord_drain(c, &out, 1), 0);
+  const char *p = out.data;
+  for (int i = 0; i < 6; i++) {
+    const char *nl = strchr(p, '\n');
+    ASSERT(nl);
+    char *l = strndup(p, (size_t)(nl - p));
+    if (i < 5) {
+      ASSERT_CONTAINS(l, "\"categories\":[\"coord.pileon\",\"harassment.insult\"]");
+      ASSERT_CONTAINS(l, "\"pileon\":{\"target\":\"victim\",\"accounts\":5}");
+    } else {
+      ASSERT(!strstr(l, "pileon"));
+    }
+    free(l);
+    p = nl + 1;
+  }
+  util_buf_free(&out);
+  scan_coord_free(c);
 }
 
 HARNESS_MAIN
