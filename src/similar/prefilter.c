@@ -26,6 +26,8 @@ size_t similar_pf_bytes(const similar_pf *pf) {
 /* Postings per directory bucket, on average: a bucket's postings share a
  * cache line or two, and a smaller directory misses the cache less. */
 #define PF_BUCKET 8
+/* Indexes with at most this many postings stay in cache: no prefetching. */
+#define PF_SMALL (1u << 16)
 
 /* Order of a doc's shingles: rarest first (estimated df), then by hash. */
 typedef struct ranked { uint32_t df, h; } ranked;
@@ -80,6 +82,7 @@ int similar_pf_build(const np_allocator *a, const uint32_t *set_off, const uint3
     if (t[d] == 0) pf->always = 1;
     pf->need[d] = (uint16_t)m;
     if (m) n += ns - t[d] + m;
+    if (m && (!pf->min_need || m < pf->min_need)) pf->min_need = m;
   }
   pf->n = n;
   pf->bits = log2_ceil(n / PF_BUCKET + 1);
@@ -164,20 +167,23 @@ int similar_pf_query(const similar_pf *pf, const uint32_t *sh, size_t n, util_ve
   uint64_t *x = hits->data;
   size_t nh = 0, cap = hits->cap;
   /* With a large db every look-up misses the cache twice (directory, then
-   * postings).  Shingles go in chunks: prefetch every directory entry of the
-   * chunk, then read them and prefetch the postings, then scan, so the
-   * misses of a chunk overlap instead of queueing. */
+   * postings).  Shingles then go in chunks: prefetch every directory entry
+   * of the chunk, then read them and prefetch the postings, then scan, so
+   * the misses of a chunk overlap instead of queueing.  A small db stays in
+   * cache and takes the plain loop. */
   enum { CHUNK = 64 };
   uint32_t lo[CHUNK], hi[CHUNK];
+  int prefetch = pf->n > PF_SMALL;
   for (size_t c0 = 0; c0 < n; c0 += CHUNK) {
     size_t cn = n - c0 < CHUNK ? n - c0 : CHUNK;
     const uint32_t *cs = sh + c0;
-    for (size_t i = 0; i < cn; i++) PREFETCH(&off[cs[i] & mask]);
+    if (prefetch)
+      for (size_t i = 0; i < cn; i++) PREFETCH(&off[cs[i] & mask]);
     for (size_t i = 0; i < cn; i++) {
       uint32_t b = cs[i] & mask;
       lo[i] = off[b];
       hi[i] = off[b + 1];
-      if (lo[i] < hi[i]) PREFETCH(&post[lo[i]]);
+      if (prefetch && lo[i] < hi[i]) PREFETCH(&post[lo[i]]);
     }
     for (size_t i = 0; i < cn; i++) {
       uint32_t h = cs[i];
@@ -194,7 +200,7 @@ int similar_pf_query(const similar_pf *pf, const uint32_t *sh, size_t n, util_ve
     }
   }
   hits->len = nh;
-  if (!nh) return 0;
+  if (nh < pf->min_need) return 0; /* no doc can have enough */
   /* Hits per doc in a small open-addressing table after the hits (key doc+1
    * in the high half, count in the low half).  Most posts leave every doc
    * short of its need and stop here, without sorting anything. */

@@ -49,6 +49,7 @@ typedef struct similar_pf {
   uint64_t *post;  /* [n] doc << 32 | shingle hash: one load checks and reports */
   uint16_t *need;  /* [docs] */
   size_t n, docs;
+  unsigned min_need; /* the least need[d] of an indexed doc */
   int always;      /* some doc matches with no shared shingle: no filtering */
 } similar_pf;
 
