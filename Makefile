@@ -2,7 +2,8 @@
 #
 #   make                 build the library, the CLI and the tests (build/default)
 #   make demo            install deps, build, scan examples/posts.jsonl
-#   make check           install deps, run every test, then again under ASan+UBSan
+#   make check           install deps, run every test, then again under ASan+UBSan,
+#                        then build everything with clang
 #   make check SAN=address,undefined   one sanitizer run only
 #   make bench           benchmarks against the peers (needs ../shared/bench)
 #
@@ -123,6 +124,8 @@ check-one: all
 check: deps
 	@$(MAKE) --no-print-directory check-one
 	@$(MAKE) --no-print-directory check-one SAN=address,undefined
+	@echo "build with clang (warnings are errors)"
+	@$(MAKE) --no-print-directory -s CC=clang VARIANT=clang all
 	@tools/sum-results.sh build/default/test-results.txt build/san/test-results.txt
 
 golden-update: all
