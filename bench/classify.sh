@@ -8,7 +8,8 @@
 # minus CPU time on one line): loading is not counted for either, and CPU
 # time (user+sys, both predict single-threaded) is robust on a busy machine;
 # ours includes JSON decoding and normalization, fastText's reads pre-split text;
-# ours is also shown for normalize+score and score alone (in-process timers).
+# ours is also shown for normalize+score (in-process wall clock) and for
+# scoring alone (in-process CPU time).
 #   BUILD=build/default SHARED=../shared bench/classify.sh [dataset ...]
 set -eu
 BUILD=${BUILD:-build/default}

@@ -1,212 +1,211 @@
 /* normalize.c — text_normalize: one pass over UTF-8 producing canonical text
- * plus a per-byte map back to the original.  Code points are folded through
- * the generated table into "units" in a reusable work buffer, one chunk at a
- * time (a chunk ends at a hard separator, which nothing may cross anyway);
- * each chunk then gets its digit-run folding, its whitespace decisions and
- * is emitted with repeat squeezing.  No allocation once buffers have grown. */
+ * plus a per-byte map back to the original.  The hot loop here handles the
+ * characters that need no look at their neighbours ("plain": letters, digits,
+ * Han, other scripts, separators, noise) and writes them straight to the
+ * output; a character that does (whitespace, Chinese numerals, pack folds,
+ * multi-character folds) hands over to the general path in norm_batch.c,
+ * which returns as soon as the plain loop can continue.  The result is the
+ * same, byte for byte, as deciding whole chunks at once (normalize_ref.h).
+ * No allocation once buffers have grown. */
 #include <string.h>
-#include "text/text.h"
-#include "text/text_int.h"
+#include "text/norm_int.h"
 #include "util/util.h"
 
-#define CHUNK_MAX 65536u /* units per chunk when no separator comes first */
+/* Classes the plain loop emits itself (bit per TC_*). */
+#define PLAIN_CLASSES ((1u << TC_SEP) | (1u << TC_ALPHA) | (1u << TC_DIGIT) | (1u << TC_HAN) | \
+                       (1u << TC_OTHER))
+/* Classes a pack fold or alias may apply to. */
+#define PACK_CLASSES ((1u << TC_ALPHA) | (1u << TC_HAN) | (1u << TC_OTHER))
 
-/* One folded character before whitespace and squeeze decisions. */
-typedef struct unit {
-  uint32_t cp, os, oe; /* canonical code point; original byte range */
-  uint8_t cls;         /* TC_* */
-  uint8_t digit;       /* digit value for TC_DIGIT / TC_CNNUM / aliases */
-  uint8_t flags;       /* TEXT_F_GAP | TEXT_F_FOLDED | TEXT_F_DIGIT_FOLD | U_* */
-  uint8_t tok;         /* for spaces: T_* token facts */
-} unit;
-enum { U_ALIAS = 0x40, U_DROP = 0x80 };
-enum { T_LEFT_SINGLE = 1, T_RIGHT_SINGLE = 2 };
-
-/* Emission state carried across chunks. */
-typedef struct emit_state {
-  size_t last_at;   /* byte offset of the last emitted char */
-  uint32_t last_cp;
-  int have_last, gap;
-} emit_state;
-
-static int reserve_out(text_norm_out *o, size_t need) {
-  if (need + 1 <= o->cap) return 0;
-  size_t cap = o->cap ? o->cap : 256;
-  while (cap < need + 1) cap *= 2;
-  const np_allocator *a = o->alloc;
-  void *p;
-#define GROW(field, size)                                   \
-  if (!(p = util_realloc(a, o->field, cap * (size)))) return NP_ENOMEM; \
-  o->field = p;
-  GROW(text, 1)
-  GROW(orig_start, sizeof(uint32_t))
-  GROW(orig_end, sizeof(uint32_t))
-  GROW(char_index, sizeof(uint32_t))
-  GROW(repeat, 1)
-  GROW(flags, 1)
-#undef GROW
-  o->cap = cap;
-  return 0;
+static inline void put32(uint32_t *p, uint32_t v, size_t k) {
+  for (size_t b = 0; b < k; b++) p[b] = v;
 }
 
-static int find_u32(const uint32_t *a, size_t n, uint32_t cp, size_t *at) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (a[mid] == cp) { *at = mid; return 1; }
-    if (a[mid] < cp) lo = mid + 1; else hi = mid;
-  }
-  return 0;
+/* Stores v into p[0..3] (one vector store where the compiler can): the
+ * fourth slot is scratch, overwritten by the next character or past len. */
+static inline void put32x4(uint32_t *p, uint32_t v) {
+  uint32_t w[4] = {v, v, v, v};
+  memcpy(p, w, sizeof w);
 }
 
-/* Applies pack folds and digit aliases to a kept unit. */
-static void apply_pack(const text_normalizer *n, unit *u) {
-  size_t at;
-  if (n->n_folds && u->cp >= n->fold_min && u->cp <= n->fold_max &&
-      find_u32(n->fold_from, n->n_folds, u->cp, &at)) {
-    uint32_t e = n->fold_entry[at];
-    u->cp = n->fold_to[at];
-    u->cls = (uint8_t)TE_CLASS(e);
-    u->digit = (uint8_t)TE_DIGIT(e);
-    u->flags |= TEXT_F_FOLDED;
-  }
-  if (n->n_aliases && u->cp >= n->alias_min && u->cp <= n->alias_max &&
-      (u->cls == TC_HAN || u->cls == TC_OTHER) &&
-      find_u32(n->alias_cp, n->n_aliases, u->cp, &at)) {
-    u->flags |= U_ALIAS;
-    u->digit = n->alias_digit[at];
-  }
+/* Stores bytes b0 b1 b1 b1 at p (p[3] is scratch, as above). */
+static inline void put8x4(uint8_t *p, uint8_t b0, uint8_t b1) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint32_t w = b0 | (uint32_t)b1 * 0x01010100u;
+  memcpy(p, &w, 4);
+#else
+  p[0] = b0;
+  p[1] = p[2] = p[3] = b1;
+#endif
 }
 
-static int digit_like(const unit *u) {
-  return u->cls == TC_DIGIT || u->cls == TC_CNNUM || (u->flags & U_ALIAS);
-}
-
-/* Chinese numerals and aliases become ASCII digits inside long enough runs
- * of digit-like characters (spaces allowed inside a run). */
-static void fold_digit_runs(const text_normalizer *n, unit *u, size_t m) {
-  for (size_t i = 0; i < m;) {
-    if (!digit_like(&u[i])) { i++; continue; }
-    size_t j = i, count = 0, end = i;
-    while (j < m && (digit_like(&u[j]) || u[j].cls == TC_SPACE)) {
-      if (digit_like(&u[j])) { count++; end = j + 1; }
-      j++;
-    }
-    if (count >= n->min_digit_run) {
-      for (size_t k = i; k < end; k++) {
-        if (u[k].cls == TC_CNNUM || (u[k].flags & U_ALIAS)) {
-          u[k].cp = '0' + u[k].digit;
-          u[k].cls = TC_DIGIT;
-          u[k].flags = (uint8_t)((u[k].flags & ~U_ALIAS) | TEXT_F_FOLDED | TEXT_F_DIGIT_FOLD);
-        }
+/* The plain loop: from s[*pi], emits plain characters and drops noise until
+ * a character needs the general path (left unconsumed) or the input ends. */
+static int plain_run(norm_state *st, const unsigned char *s, size_t len, size_t *pi,
+                     uint8_t *pgap) {
+  const text_normalizer *n = st->n;
+  text_norm_out *o = st->o;
+  const uint16_t *stage1;
+  const uint32_t *stage2;
+  text_fold_tables(&stage1, &stage2);
+  const int squeeze = n->squeeze;
+  size_t i = *pi;
+  unsigned gap = *pgap | (st->gap ? TEXT_F_GAP : 0);
+  st->gap = 0;
+  size_t olen = o->len, nch = o->n_chars, cap = o->cap;
+  size_t tok = st->tok_chars, cm = st->cm;
+  const size_t limit = st->limit;
+  uint32_t dig = st->dig, last_cp = st->last_cp;
+  unsigned last_cls = st->last_cls;
+  int have_last = st->have_last;
+  size_t last_at = st->last_at;
+  int rc = 0;
+  const uint32_t *ascii = stage2 + ((uint32_t)stage1[0] << 8);
+  while (i < len) {
+    size_t at;
+    uint32_t cp, e, to;
+    unsigned c0 = s[i], cls;
+    if ((c0 & 0xF0) == 0xE0 && cm + 9 < limit) {
+      /* A run of three-byte identity characters (the BMP's CJK) copies
+       * through: output bytes = input bytes, so one capacity check; a repeat
+       * or anything else goes on below. */
+      if (olen + (len - i) + 8 > cap) {
+        o->len = olen;
+        if ((rc = text_norm_reserve(o, olen + (len - i))) < 0) break;
+        cap = o->cap;
       }
-    }
-    i = end;
-  }
-}
-
-static int same_char(const text_normalizer *n, const unit *a, const unit *b) {
-  return n->squeeze && a->cp == b->cp && a->cls != TC_DIGIT && a->cls != TC_ALPHA;
-}
-
-static int is_ascii_alnum(unsigned c) { return c == TC_ALPHA || c == TC_DIGIT; }
-static int is_hanlike(unsigned c) { return c == TC_HAN || c == TC_CNNUM; }
-
-/* Whether the whitespace between l and r is removed (see docs/normalization.md). */
-static int join_space(const unit *l, const unit *r, int lsingle, int rsingle) {
-  unsigned lc = l->cls, rc = r->cls;
-  if (lc == TC_DIGIT && rc == TC_DIGIT) return 1;
-  if ((is_ascii_alnum(lc) && is_hanlike(rc)) || (is_hanlike(lc) && is_ascii_alnum(rc))) return 1;
-  if (is_ascii_alnum(lc) && is_ascii_alnum(rc)) return lsingle && rsingle;
-  return lsingle || rsingle;
-}
-
-/* Marks each space with whether its neighbouring tokens are one canonical
- * character long (after squeezing), then decides which spaces go. */
-static void decide_spaces(const text_normalizer *n, unit *u, size_t m) {
-  size_t ts = 0;
-  for (size_t i = 0; i <= m; i++) {
-    if (i < m && u[i].cls != TC_SPACE && u[i].cls != TC_SEP) continue;
-    if (i > ts) {
-      size_t chars = 1;
-      for (size_t k = ts + 1; k < i && chars < 2; k++)
-        if (!same_char(n, &u[k - 1], &u[k])) chars++;
-      if (chars == 1) {
-        if (i < m && u[i].cls == TC_SPACE) u[i].tok |= T_LEFT_SINGLE;
-        if (ts > 0 && u[ts - 1].cls == TC_SPACE) u[ts - 1].tok |= T_RIGHT_SINGLE;
+      uint32_t *const os = o->orig_start, *const oe = o->orig_end, *const ci = o->char_index;
+      uint8_t *const rep = o->repeat, *const fl = o->flags;
+      char *const txt = o->text;
+      const uint8_t *const fast = n->fast;
+      const size_t nch0 = nch, nch_stop = nch + (limit - 9 - cm), end3 = len - 2;
+      uint32_t lcp = last_cp;
+      size_t j = i, ol = olen, nc = nch;
+      unsigned g = gap;
+      while (j < end3 && nc < nch_stop) {
+        unsigned b0 = s[j], b1 = s[j + 1], b2 = s[j + 2];
+        if ((b0 & 0xF0) != 0xE0 || ((b1 & 0xC0) ^ 0x80) || ((b2 & 0xC0) ^ 0x80)) break;
+        cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+        unsigned f = (fast[cp >> 2] >> ((cp & 3u) * 2)) & 3u;
+        if (f == FAST_NOISE) { g = TEXT_F_GAP; j += 3; continue; } /* incl. encoded surrogates */
+        if (f == FAST_FULL || cp == lcp) break;                    /* incl. overlongs */
+        txt[ol] = (char)b0;
+        txt[ol + 1] = (char)b1;
+        txt[ol + 2] = (char)b2;
+        put32x4(os + ol, (uint32_t)j);
+        put32x4(oe + ol, (uint32_t)(j + 3));
+        put32x4(ci + ol, (uint32_t)nc);
+        put8x4(rep + ol, 1, 1);
+        put8x4(fl + ol, (uint8_t)(g | TEXT_F_CHAR_START), (uint8_t)g);
+        lcp = cp;
+        ol += 3;
+        nc++;
+        g = 0;
+        j += 3;
       }
+      i = j;
+      gap = g;
+      if (nc != nch0) {
+        size_t units = nc - nch0;
+        tok += units;
+        cm += units;
+        dig = 0;
+        last_cp = lcp;
+        last_cls = TEXT_FAST(n, lcp) == FAST_HAN ? TC_HAN : TC_OTHER;
+        last_at = ol - 3;
+        have_last = 1;
+        olen = ol;
+        nch = nc;
+      }
+      if (i >= len) break;
+      c0 = s[i];
     }
-    ts = i + 1;
-  }
-  for (size_t i = 0; i < m; i++) {
-    if (u[i].cls != TC_SPACE) continue;
-    const unit *l = i > 0 ? &u[i - 1] : NULL, *r = i + 1 < m ? &u[i + 1] : NULL;
-    if (!l || !r || l->cls == TC_SEP || r->cls == TC_SEP ||
-        join_space(l, r, u[i].tok & T_LEFT_SINGLE, u[i].tok & T_RIGHT_SINGLE))
-      u[i].flags |= U_DROP;
-  }
-}
-
-static int emit(const text_normalizer *n, text_norm_out *o, emit_state *st, const unit *u,
-                size_t m) {
-  for (size_t i = 0; i < m; i++) {
-    const unit *x = &u[i];
-    if (x->flags & U_DROP) { st->gap = 1; continue; }
-    uint8_t gap = (uint8_t)(((x->flags & TEXT_F_GAP) || st->gap) ? TEXT_F_GAP : 0);
-    st->gap = 0;
-    /* ASCII letters and digits are never squeezed: words (google, ddos), numbers
-     * and identifiers must survive as written */
-    if (st->have_last && n->squeeze && x->cp == st->last_cp && x->cls != TC_DIGIT &&
-        x->cls != TC_ALPHA && x->cls != TC_SPACE) {
-      for (size_t b = st->last_at; b < o->len; b++) {
-        o->orig_end[b] = x->oe;
+    at = i;
+    if (c0 >= 0xE0 && c0 <= 0xEF && i + 2 < len && (s[i + 1] & 0xC0) == 0x80 &&
+        (s[i + 2] & 0xC0) == 0x80) {
+      cp = ((c0 & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+      if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)) { /* overlong, surrogate */
+        i++;
+        gap = TEXT_F_GAP;
+        continue;
+      }
+      i += 3;
+      e = stage2[((uint32_t)stage1[cp >> 8] << 8) | (cp & 0xFF)];
+    } else if (c0 < 0x80) {
+      cp = c0;
+      i++;
+      e = ascii[cp];
+    } else {
+      int32_t r = util_utf8_next((const char *)s, len, &i);
+      if (r < 0) { gap = TEXT_F_GAP; continue; }
+      cp = (uint32_t)r;
+      e = stage2[((uint32_t)stage1[cp >> 8] << 8) | (cp & 0xFF)];
+    }
+    cls = TE_CLASS(e);
+    if (!((PLAIN_CLASSES >> cls) & 1) || TE_KIND(e) == TK_SEQ) {
+      if (cls == TC_NOISE && !text_norm_special(n, cp)) { gap = TEXT_F_GAP; continue; }
+      i = at; /* the general path takes it from here */
+      break;
+    }
+    to = TE_KIND(e) == TK_IDENT ? cp : TE_PAYLOAD(e);
+    if (((PACK_CLASSES >> cls) & 1) && text_norm_special(n, to)) { i = at; break; }
+    if (have_last && squeeze && to == last_cp && cls != TC_DIGIT && cls != TC_ALPHA) {
+      /* a repeat: the last character now covers this one too */
+      for (size_t b = last_at; b < olen; b++) {
+        o->orig_end[b] = (uint32_t)i;
         if (o->repeat[b] < 255) o->repeat[b]++;
       }
-      continue;
+      if (!tok) tok = 1;
+    } else {
+      if (olen + 4 + 8 > cap) {
+        o->len = olen;
+        if ((rc = text_norm_reserve(o, olen + 4 + (len - i))) < 0) break;
+        cap = o->cap;
+      }
+      size_t k;
+      char *t = o->text + olen;
+      if (TE_KIND(e) == TK_IDENT) { /* valid UTF-8 in, the same bytes out */
+        k = i - at;
+        for (size_t b = 0; b < k; b++) t[b] = (char)s[at + b];
+      } else k = util_utf8_put(to, t);
+      uint8_t fl = (uint8_t)(gap | ((e & TE_FOLDED) ? TEXT_F_FOLDED : 0) |
+                             ((e & TE_DIGIT_FOLD) ? TEXT_F_DIGIT_FOLD : 0));
+      put32(o->orig_start + olen, (uint32_t)at, k);
+      put32(o->orig_end + olen, (uint32_t)i, k);
+      put32(o->char_index + olen, (uint32_t)nch, k);
+      for (size_t b = 0; b < k; b++) {
+        o->repeat[olen + b] = 1;
+        o->flags[olen + b] = fl;
+      }
+      o->flags[olen] = (uint8_t)(fl | TEXT_F_CHAR_START);
+      last_at = olen;
+      last_cp = to;
+      have_last = 1;
+      olen += k;
+      nch++;
+      tok++;
     }
-    if (o->len + 4 + 1 > o->cap && reserve_out(o, o->len + 4 + (m - i) * 3) < 0) return NP_ENOMEM;
-    char buf[4];
-    size_t k;
-    if (x->cp < 0x80) { buf[0] = (char)x->cp; k = 1; }
-    else if (x->cp >= 0x800 && x->cp < 0x10000) {
-      buf[0] = (char)(0xE0 | (x->cp >> 12));
-      buf[1] = (char)(0x80 | ((x->cp >> 6) & 0x3F));
-      buf[2] = (char)(0x80 | (x->cp & 0x3F));
-      k = 3;
-    } else k = util_utf8_put(x->cp, buf);
-    uint8_t fl = (uint8_t)(gap | (x->flags & (TEXT_F_FOLDED | TEXT_F_DIGIT_FOLD)));
-    for (size_t b = 0; b < k; b++) {
-      size_t at = o->len + b;
-      o->text[at] = buf[b];
-      o->orig_start[at] = x->os;
-      o->orig_end[at] = x->oe;
-      o->char_index[at] = (uint32_t)o->n_chars;
-      o->repeat[at] = 1;
-      o->flags[at] = (uint8_t)(fl | (b == 0 ? TEXT_F_CHAR_START : 0));
+    gap = 0;
+    last_cls = cls;
+    dig = cls == TC_DIGIT ? dig + 1 : 0;
+    if (++cm + 8 >= limit || cls == TC_SEP) { /* the chunk ends */
+      cm = 0;
+      tok = 0;
+      dig = 0;
     }
-    st->last_at = o->len;
-    st->last_cp = x->cp;
-    st->have_last = 1;
-    o->len += k;
-    o->n_chars++;
   }
-  return 0;
-}
-
-/* What a chunk holds, so the passes it does not need are skipped. */
-enum { HAS_SPACE = 1, HAS_NUMERAL = 2 };
-
-static int flush(const text_normalizer *n, text_norm_out *o, emit_state *st, unit *u, size_t m,
-                 unsigned has) {
-  if (!m) return 0;
-  if (has & HAS_NUMERAL) fold_digit_runs(n, u, m); /* ASCII digit runs need no folding */
-  if (has & HAS_SPACE) decide_spaces(n, u, m);
-  return emit(n, o, st, u, m);
-}
-
-static int in_keep(const text_normalizer *n, uint32_t cp) {
-  size_t at;
-  return n->n_keep && find_u32(n->keep, n->n_keep, cp, &at);
+  o->len = olen;
+  o->n_chars = nch;
+  st->tok_chars = tok;
+  st->cm = cm;
+  st->dig = dig;
+  st->last_cp = last_cp;
+  st->last_cls = (uint8_t)last_cls;
+  st->have_last = have_last;
+  st->last_at = last_at;
+  *pi = i;
+  *pgap = (uint8_t)gap;
+  return rc;
 }
 
 int text_normalize(const text_normalizer *n, const char *in, size_t len, text_norm_out *out,
@@ -214,86 +213,30 @@ int text_normalize(const text_normalizer *n, const char *in, size_t len, text_no
   if (len >= UINT32_MAX) return util_err(err, NP_ETOOBIG, "text of %zu bytes is too long", len);
   out->len = 0;
   out->n_chars = 0;
-  if (reserve_out(out, len + 4) < 0) return util_err(err, NP_ENOMEM, "out of memory");
-  size_t want = len + 128 < CHUNK_MAX ? len + 128 : CHUNK_MAX; /* >= any fold sequence */
-  if (out->work_cap < want) {
-    unit *w = util_realloc(out->alloc, out->work, want * sizeof(unit));
+  if (text_norm_reserve(out, len + 4) < 0) return util_err(err, NP_ENOMEM, "out of memory");
+  /* Chunks end after `limit` units as they always did: the largest
+   * min(len + 128, NORM_CHUNK_MAX) this buffer has seen (>= any fold
+   * sequence).  The buffer holds that many units plus the batch seeds. */
+  size_t want = len + 128 < NORM_CHUNK_MAX ? len + 128 : NORM_CHUNK_MAX;
+  if (out->work_cap < want + NORM_SEEDS) {
+    norm_unit *w = util_realloc(out->alloc, out->work, (want + NORM_SEEDS) * sizeof *w);
     if (!w) return util_err(err, NP_ENOMEM, "out of memory");
     out->work = w;
-    out->work_cap = want;
+    out->work_cap = want + NORM_SEEDS;
   }
-  unit *u = out->work;
-  size_t m = 0;
-  emit_state st = {0, 0, 0, 0};
-  uint8_t gap = 0;
-  unsigned has = 0;
+  norm_state st;
+  memset(&st, 0, sizeof st);
+  st.n = n;
+  st.o = out;
+  st.limit = out->work_cap - NORM_SEEDS;
   const unsigned char *s = (const unsigned char *)in;
-  const uint16_t *stage1;
-  const uint32_t *stage2;
-  text_fold_tables(&stage1, &stage2);
-  for (size_t i = 0; i < len;) {
-    size_t at = i;
-    uint32_t cp;
-    unsigned c0 = s[i];
-    if (c0 < 0x80) cp = s[i++];
-    else if (c0 >= 0xE1 && c0 <= 0xEC && i + 2 < len && (s[i + 1] & 0xC0) == 0x80 &&
-             (s[i + 2] & 0xC0) == 0x80) {
-      /* fast path for the 3-byte sequences that hold the CJK blocks (no
-       * overlongs or surrogates possible with these lead bytes) */
-      cp = ((c0 & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
-      i += 3;
-    } else {
-      int32_t r = util_utf8_next(in, len, &i);
-      if (r < 0) { gap = TEXT_F_GAP; continue; }
-      cp = (uint32_t)r;
-    }
-    uint32_t e = stage2[((uint32_t)stage1[cp >> 8] << 8) | (cp & 0xFF)];
-    unsigned cls = TE_CLASS(e);
-    if (cls == TC_NOISE) {
-      if (!in_keep(n, cp)) { gap = TEXT_F_GAP; continue; }
-      e = TE_MAKE(TC_OTHER, 0, 0, TK_IDENT, 0);
-      cls = TC_OTHER;
-    }
-    if (cls == TC_SPACE) {
-      if (m > 0 && u[m - 1].cls == TC_SPACE) { u[m - 1].oe = (uint32_t)i; continue; }
-      u[m++] = (unit){' ', (uint32_t)at, (uint32_t)i, TC_SPACE, 0, gap, 0};
-      gap = 0;
-      has |= HAS_SPACE;
-    } else if (TE_KIND(e) != TK_SEQ) {
-      unit *x = &u[m++];
-      *x = (unit){TE_KIND(e) == TK_IDENT ? cp : TE_PAYLOAD(e), (uint32_t)at, (uint32_t)i,
-                  (uint8_t)cls, (uint8_t)TE_DIGIT(e),
-                  (uint8_t)(gap | ((e & TE_FOLDED) ? TEXT_F_FOLDED : 0) |
-                            ((e & TE_DIGIT_FOLD) ? TEXT_F_DIGIT_FOLD : 0)), 0};
-      gap = 0;
-      if (cls != TC_SEP && cls != TC_DIGIT && (n->n_folds || n->n_aliases)) apply_pack(n, x);
-      if (x->cls == TC_CNNUM || (x->flags & U_ALIAS)) has |= HAS_NUMERAL;
-    } else {
-      uint32_t k;
-      const uint32_t *sq = text_fold_seq(e, &k);
-      if (m + k + 1 > out->work_cap) {
-        if (flush(n, out, &st, u, m, has) < 0) return util_err(err, NP_ENOMEM, "out of memory");
-        m = 0;
-        has = 0;
-      }
-      for (uint32_t j = 0; j < k; j++) {
-        uint32_t se = text_fold_entry(sq[j]);
-        unit *x = &u[m++];
-        *x = (unit){sq[j], (uint32_t)at, (uint32_t)i, (uint8_t)TE_CLASS(se),
-                    (uint8_t)TE_DIGIT(se),
-                    (uint8_t)(gap | TEXT_F_FOLDED | ((e & TE_DIGIT_FOLD) ? TEXT_F_DIGIT_FOLD : 0)), 0};
-        gap = 0;
-        if (n->n_folds || n->n_aliases) apply_pack(n, x);
-        if (x->cls == TC_CNNUM || (x->flags & U_ALIAS)) has |= HAS_NUMERAL;
-      }
-    }
-    if (cls == TC_SEP || m + 8 >= out->work_cap) {
-      if (flush(n, out, &st, u, m, has) < 0) return util_err(err, NP_ENOMEM, "out of memory");
-      m = 0;
-      has = 0;
-    }
+  size_t i = 0;
+  uint8_t gap = 0;
+  while (i < len) {
+    if (plain_run(&st, s, len, &i, &gap) < 0 ||
+        (i < len && text_norm_batch(&st, s, len, &i, &gap) < 0))
+      return util_err(err, NP_ENOMEM, "out of memory");
   }
-  if (flush(n, out, &st, u, m, has) < 0) return util_err(err, NP_ENOMEM, "out of memory");
   out->text[out->len] = 0;
   return 0;
 }
