@@ -1,12 +1,15 @@
 /* bench_normalize.c — throughput of text_normalize over real posts: reads
  * ../shared/bench/weibo_ced.txt (or argv[1]), normalizes every line (one post
  * each) and prints MB/s and posts/s as the median of 5 runs (wall and CPU time), plus a hash of
- * all canonical output so a faster-but-wrong change shows up. */
+ * all canonical output so a faster-but-wrong change shows up.  --ref runs the
+ * original implementation (src/text/normalize_ref.h) instead, for A/B runs
+ * on a busy machine; "best" is the fastest of the runs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "text/text.h"
+#include "text/normalize_ref.h"
 #include "util/util.h"
 
 static double now(clockid_t clk) {
@@ -23,6 +26,8 @@ static int cmp_d(const void *a, const void *b) {
 int main(int argc, char **argv) {
   const char *shared = getenv("SHARED");
   char path[1024];
+  int ref = argc > 1 && strcmp(argv[1], "--ref") == 0;
+  if (ref) { argv++; argc--; }
   if (argc > 1) snprintf(path, sizeof path, "%s", argv[1]);
   else snprintf(path, sizeof path, "%s/bench/weibo_ced.txt", shared && *shared ? shared : "../shared");
   char *data;
@@ -49,7 +54,9 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < len;) {
       const char *nl = memchr(data + i, '\n', len - i);
       size_t e = nl ? (size_t)(nl - data) : len;
-      if (text_normalize(n, data + i, e - i, &o, &err) != 0) return 1;
+      if ((ref ? text_normalize_ref(n, data + i, e - i, &o, &err)
+               : text_normalize(n, data + i, e - i, &o, &err)) != 0)
+        return 1;
       hash = util_hash64(o.text, o.len, hash);
       out_bytes += o.len;
       posts++;
@@ -60,10 +67,11 @@ int main(int argc, char **argv) {
   }
   qsort(t, 5, sizeof t[0], cmp_d);
   qsort(c, 5, sizeof c[0], cmp_d);
-  printf("normalize: %zu posts, %.1f MB in, %.1f MB out, median of 5: %.3f s wall %.1f MB/s "
-         "%.0f posts/s; %.3f s cpu %.1f MB/s; hash %016llx\n",
-         posts, (double)len / 1e6, (double)out_bytes / 1e6, t[2], (double)len / 1e6 / t[2],
-         (double)posts / t[2], c[2], (double)len / 1e6 / c[2], (unsigned long long)hash);
+  printf("normalize%s: %zu posts, %.1f MB in, %.1f MB out, median of 5: %.3f s wall %.1f MB/s "
+         "%.0f posts/s; %.3f s cpu %.1f MB/s (best %.1f MB/s); hash %016llx\n",
+         ref ? " (reference)" : "", posts, (double)len / 1e6, (double)out_bytes / 1e6, t[2],
+         (double)len / 1e6 / t[2], (double)posts / t[2], c[2], (double)len / 1e6 / c[2],
+         (double)len / 1e6 / c[0], (unsigned long long)hash);
   text_norm_out_free(&o);
   text_normalizer_free(n);
   util_free(NULL, data);

@@ -23,6 +23,10 @@ static int cmd_check(const char *dir) {
   np_engine *e = NULL;
   np_engine_config cfg;
   np_engine_config_init(&cfg);
+  /* Same stages as `rules test` and `scan`, so clf.* names resolve. */
+  char hoax_buf[4096], model_buf[4096];
+  cfg.hoax_path = cli_sibling(dir, "hoaxes/hoaxes.jsonl", hoax_buf, sizeof hoax_buf);
+  cfg.models_dir = cli_sibling(dir, "../models", model_buf, sizeof model_buf);
   int rc = cli_load_engine(&cfg, dir, &e);
   if (rc) return rc;
   np_engine_info info;

@@ -70,6 +70,49 @@ static void apply_pack(const text_normalizer *n, norm_unit *u) {
   }
 }
 
+int text_norm_unit_of(const text_normalizer *n, uint32_t cp, norm_unit *u, unsigned *table_cls) {
+  uint32_t e = cp <= 0x10FFFF ? text_fold_entry(cp) : TE_MAKE(TC_NOISE, 0, 0, TK_IDENT, 0);
+  unsigned cls = TE_CLASS(e);
+  if (cls == TC_NOISE) {
+    if (!in_keep(n, cp) || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return NU_NOISE;
+    e = TE_MAKE(TC_OTHER, 0, 0, TK_IDENT, 0);
+    cls = TC_OTHER;
+  }
+  *table_cls = cls;
+  if (cls == TC_SPACE) return NU_SPACE;
+  if (TE_KIND(e) == TK_SEQ) return NU_SEQ;
+  *u = (norm_unit){TE_KIND(e) == TK_IDENT ? cp : TE_PAYLOAD(e), 0, 0, (uint8_t)cls,
+                   (uint8_t)TE_DIGIT(e),
+                   (uint8_t)(((e & TE_FOLDED) ? TEXT_F_FOLDED : 0) |
+                             ((e & TE_DIGIT_FOLD) ? TEXT_F_DIGIT_FOLD : 0)), 0};
+  if (cls != TC_SEP && cls != TC_DIGIT && (n->n_folds || n->n_aliases)) apply_pack(n, u);
+  return NU_UNIT;
+}
+
+uint32_t text_norm_act_of(const text_normalizer *n, uint32_t cp) {
+  norm_unit u;
+  unsigned tcls;
+  switch (text_norm_unit_of(n, cp, &u, &tcls)) {
+  case NU_NOISE: return NA_NOISE;
+  case NU_SPACE: return NA_SPACE;
+  case NU_SEQ: return NA_GENERAL;
+  default: break;
+  }
+  /* a pack fold into or out of the separators: chunks follow the table's
+   * class, so leave it to the general path */
+  if ((tcls == TC_SEP) != (u.cls == TC_SEP)) return NA_GENERAL;
+  char b[4];
+  size_t k = util_utf8_put(u.cp, b);
+  if (k > 3) return NA_GENERAL; /* astral output: rare, the general path writes it */
+  uint32_t bytes = 0;
+  for (size_t j = 0; j < k; j++) bytes |= (uint32_t)(unsigned char)b[j] << (8 * j);
+  uint32_t a = bytes | (uint32_t)k << 24 | (uint32_t)u.cls << 26;
+  if (u.cls == TC_CNNUM || (u.flags & U_ALIAS)) a |= NA_HI;
+  if (u.flags & TEXT_F_DIGIT_FOLD) a |= 1u << 30;
+  if (u.flags & TEXT_F_FOLDED) a |= 1u << 31;
+  return a;
+}
+
 static int digit_like(const norm_unit *u) {
   return u->cls == TC_DIGIT || u->cls == TC_CNNUM || (u->flags & U_ALIAS);
 }
@@ -205,6 +248,7 @@ static int finish(norm_state *st, norm_unit *u, size_t m, size_t nseed, unsigned
   if (emit(st, u + nseed, m - nseed) < 0) return NP_ENOMEM;
   if (end || !m) {
     st->cm = 0;
+    st->chunk_olen = st->o->len;
     st->tok_chars = 0;
     st->dig = 0;
     return 0;
@@ -239,33 +283,28 @@ int text_norm_batch(norm_state *st, const unsigned char *s, size_t len, size_t *
       if (r < 0) { gap = TEXT_F_GAP; continue; }
       cp = (uint32_t)r;
     }
-    uint32_t e = text_fold_entry(cp);
-    unsigned cls = TE_CLASS(e);
-    if (cls == TC_NOISE) {
-      if (!in_keep(n, cp)) { gap = TEXT_F_GAP; continue; }
-      e = TE_MAKE(TC_OTHER, 0, 0, TK_IDENT, 0);
-      cls = TC_OTHER;
-    }
-    if (cls == TC_SPACE) {
+    norm_unit x;
+    unsigned cls;
+    int kind = text_norm_unit_of(n, cp, &x, &cls);
+    if (kind == NU_NOISE) { gap = TEXT_F_GAP; continue; }
+    if (kind == NU_SPACE) {
       if (m > 0 && u[m - 1].cls == TC_SPACE) { u[m - 1].oe = (uint32_t)i; continue; }
       u[m++] = (norm_unit){' ', (uint32_t)at, (uint32_t)i, TC_SPACE, 0, gap, 0};
       gap = 0;
       has |= HAS_SPACE;
       need_right = 1;
       st->cm++;
-    } else if (TE_KIND(e) != TK_SEQ) {
-      norm_unit *x = &u[m++];
-      *x = (norm_unit){TE_KIND(e) == TK_IDENT ? cp : TE_PAYLOAD(e), (uint32_t)at, (uint32_t)i,
-                       (uint8_t)cls, (uint8_t)TE_DIGIT(e),
-                       (uint8_t)(gap | ((e & TE_FOLDED) ? TEXT_F_FOLDED : 0) |
-                                 ((e & TE_DIGIT_FOLD) ? TEXT_F_DIGIT_FOLD : 0)), 0};
+    } else if (kind == NU_UNIT) {
+      x.os = (uint32_t)at;
+      x.oe = (uint32_t)i;
+      x.flags |= gap;
       gap = 0;
-      if (cls != TC_SEP && cls != TC_DIGIT && pack) apply_pack(n, x);
-      if (x->cls == TC_CNNUM || (x->flags & U_ALIAS)) has |= HAS_NUMERAL;
-      if (m >= 2 && breaker(x) && breaker(x - 1) && !same_char(n, x - 1, x)) need_right = 0;
+      u[m++] = x;
+      if (x.cls == TC_CNNUM || (x.flags & U_ALIAS)) has |= HAS_NUMERAL;
+      if (m >= 2 && breaker(&x) && breaker(&u[m - 2]) && !same_char(n, &u[m - 2], &x)) need_right = 0;
       st->cm++;
     } else {
-      uint32_t k;
+      uint32_t e = text_fold_entry(cp), k;
       const uint32_t *sq = text_fold_seq(e, &k);
       if (st->cm + k + 1 > st->limit) { /* the chunk ends before this character */
         if (finish(st, u, m, nseed, has, 1) < 0) return NP_ENOMEM;
@@ -275,15 +314,15 @@ int text_norm_batch(norm_state *st, const unsigned char *s, size_t len, size_t *
       }
       for (uint32_t j = 0; j < k; j++) {
         uint32_t se = text_fold_entry(sq[j]);
-        norm_unit *x = &u[m++];
-        *x = (norm_unit){sq[j], (uint32_t)at, (uint32_t)i, (uint8_t)TE_CLASS(se),
+        norm_unit *y = &u[m++];
+        *y = (norm_unit){sq[j], (uint32_t)at, (uint32_t)i, (uint8_t)TE_CLASS(se),
                          (uint8_t)TE_DIGIT(se),
                          (uint8_t)(gap | TEXT_F_FOLDED | ((e & TE_DIGIT_FOLD) ? TEXT_F_DIGIT_FOLD : 0)),
                          0};
         gap = 0;
-        if (pack) apply_pack(n, x);
-        if (x->cls == TC_CNNUM || (x->flags & U_ALIAS)) has |= HAS_NUMERAL;
-        if (m >= 2 && breaker(x) && breaker(x - 1) && !same_char(n, x - 1, x)) need_right = 0;
+        if (pack) apply_pack(n, y);
+        if (y->cls == TC_CNNUM || (y->flags & U_ALIAS)) has |= HAS_NUMERAL;
+        if (m >= 2 && breaker(y) && breaker(y - 1) && !same_char(n, y - 1, y)) need_right = 0;
       }
       st->cm += k;
     }

@@ -1,34 +1,28 @@
 /* normalize.c — text_normalize: one pass over UTF-8 producing canonical text
- * plus a per-byte map back to the original.  The hot loop here handles the
- * characters that need no look at their neighbours ("plain": letters, digits,
- * Han, other scripts, separators, noise) and writes them straight to the
- * output; a character that does (whitespace, Chinese numerals, pack folds,
- * multi-character folds) hands over to the general path in norm_batch.c,
- * which returns as soon as the plain loop can continue.  The result is the
- * same, byte for byte, as deciding whole chunks at once (normalize_ref.h).
+ * plus a per-byte map back to the original.  The hot loop here handles what
+ * needs no more than a short look ahead — plain characters (through the
+ * normalizer's per-code-point action table, with a copy-through loop for runs
+ * of CJK), noise, most whitespace and isolated Chinese numerals — and writes
+ * straight to the output.  Anything else (digit runs, multi-character folds,
+ * unusual spacing) goes to the general path in norm_batch.c, which hands
+ * back as soon as the fast path can go on.  The output is the same, byte for
+ * byte, as the original chunk-at-a-time algorithm (normalize_ref.h).
  * No allocation once buffers have grown. */
 #include <string.h>
 #include "text/norm_int.h"
 #include "util/util.h"
 
-/* Classes the plain loop emits itself (bit per TC_*). */
-#define PLAIN_CLASSES ((1u << TC_SEP) | (1u << TC_ALPHA) | (1u << TC_DIGIT) | (1u << TC_HAN) | \
-                       (1u << TC_OTHER))
-/* Classes a pack fold or alias may apply to. */
-#define PACK_CLASSES ((1u << TC_ALPHA) | (1u << TC_HAN) | (1u << TC_OTHER))
+/* Classes that squeeze (ASCII letters and digits never do). */
+#define SQUEEZE_CLASSES (~((1u << TC_ALPHA) | (1u << TC_DIGIT)) & 0xFFu)
 
-static inline void put32(uint32_t *p, uint32_t v, size_t k) {
-  for (size_t b = 0; b < k; b++) p[b] = v;
-}
-
-/* Stores v into p[0..3] (one vector store where the compiler can): the
- * fourth slot is scratch, overwritten by the next character or past len. */
+/* Stores v into p[0..3] (one vector store where the compiler can): slots past
+ * the character are scratch, overwritten by the next one or past len. */
 static inline void put32x4(uint32_t *p, uint32_t v) {
   uint32_t w[4] = {v, v, v, v};
   memcpy(p, w, sizeof w);
 }
 
-/* Stores bytes b0 b1 b1 b1 at p (p[3] is scratch, as above). */
+/* Stores bytes b0 b1 b1 b1 at p (scratch past the character, as above). */
 static inline void put8x4(uint8_t *p, uint8_t b0, uint8_t b1) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   uint32_t w = b0 | (uint32_t)b1 * 0x01010100u;
@@ -39,56 +33,219 @@ static inline void put8x4(uint8_t *p, uint8_t b0, uint8_t b1) {
 #endif
 }
 
-/* The plain loop: from s[*pi], emits plain characters and drops noise until
- * a character needs the general path (left unconsumed) or the input ends. */
-static int plain_run(norm_state *st, const unsigned char *s, size_t len, size_t *pi,
-                     uint8_t *pgap) {
+/* Stores the UTF-8 bytes packed in `bytes` (first byte lowest) at p. */
+static inline void put_bytes(char *p, uint32_t bytes) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(p, &bytes, 4);
+#else
+  for (int b = 0; b < 4; b++) p[b] = (char)(bytes >> (8 * b));
+#endif
+}
+
+static uint32_t pack_utf8(uint32_t cp) {
+  char b[4] = {0, 0, 0, 0};
+  util_utf8_put(cp, b);
+  return (uint32_t)(unsigned char)b[0] | (uint32_t)(unsigned char)b[1] << 8 |
+         (uint32_t)(unsigned char)b[2] << 16 | (uint32_t)(unsigned char)b[3] << 24;
+}
+
+static uint32_t unpack_utf8(uint32_t bytes) {
+  char b[4];
+  for (int k = 0; k < 4; k++) b[k] = (char)(bytes >> (8 * k));
+  size_t at = 0;
+  int32_t cp = util_utf8_next(b, bytes >> 24 ? 4 : bytes >> 16 ? 3 : bytes >> 8 ? 2 : 1, &at);
+  return cp < 0 ? 0 : (uint32_t)cp;
+}
+
+/* One decoded character: its action, code point and where the next starts. */
+typedef struct dec {
+  uint32_t a, cp;
+  size_t next;
+} dec;
+
+/* Decodes the character at s[p] and returns its action; invalid bytes and
+ * encoded surrogates are noise, as in the general path.  (Returned by value:
+ * the caller's position never has its address taken, so it stays in a
+ * register.) */
+#if defined(__GNUC__)
+#define NORM_INLINE static inline __attribute__((always_inline))
+#else
+#define NORM_INLINE static inline
+#endif
+
+NORM_INLINE dec next_act(const text_normalizer *n, const unsigned char *s, size_t len,
+                           size_t p) {
+  unsigned c0 = s[p];
+  dec d;
+  if (c0 < 0x80) {
+    d.cp = c0;
+    d.next = p + 1;
+  } else if (c0 >= 0xC2 && c0 <= 0xDF && p + 1 < len && (s[p + 1] & 0xC0) == 0x80) {
+    d.cp = ((c0 & 0x1Fu) << 6) | (s[p + 1] & 0x3Fu);
+    d.next = p + 2;
+  } else if ((c0 & 0xF0) == 0xE0 && p + 2 < len && (s[p + 1] & 0xC0) == 0x80 &&
+             (s[p + 2] & 0xC0) == 0x80) {
+    d.cp = ((c0 & 0x0Fu) << 12) | ((s[p + 1] & 0x3Fu) << 6) | (s[p + 2] & 0x3Fu);
+    d.next = p + 3;
+    if (d.cp < 0x800) { d.a = NA_NOISE; return d; } /* overlong: three invalid bytes */
+  } else {
+    size_t q = p;
+    int32_t r = util_utf8_next((const char *)s, len, &q);
+    d.next = q;
+    if (r < 0) { d.cp = 0; d.a = NA_NOISE; return d; }
+    d.cp = (uint32_t)r;
+    d.a = d.cp < 0x10000 ? n->act[d.cp] : text_norm_act_of(n, d.cp);
+    return d;
+  }
+  d.a = n->act[d.cp];
+  return d;
+}
+
+/* Whether a space run decides here: the fast path drops or keeps it. */
+enum { SP_DROP, SP_KEEP, SP_GENERAL };
+
+static int join_classes(unsigned lc, unsigned rc, int lsingle, int rsingle) {
+  int la = lc == TC_ALPHA || lc == TC_DIGIT, ra = rc == TC_ALPHA || rc == TC_DIGIT;
+  int lh = lc == TC_HAN || lc == TC_CNNUM, rh = rc == TC_HAN || rc == TC_CNNUM;
+  if (lc == TC_DIGIT && rc == TC_DIGIT) return 1;
+  if ((la && rh) || (lh && ra)) return 1;
+  if (la && ra) return lsingle && rsingle;
+  return lsingle || rsingle;
+}
+
+/* The whitespace that starts at s[at] (its first character ends at i): finds
+ * the merged run's end (*sp_end), the next kept character (*r_at; len at the
+ * end), the noise gap in between, and decides the run when the next two
+ * kept characters are plain (see decide_spaces in norm_batch.c).  tok: the
+ * left token's characters (0: none in this chunk); lcls: its last class. */
+static int space_run(const text_normalizer *n, const unsigned char *s, size_t len, size_t i,
+                     size_t tok, unsigned lcls, size_t *sp_end, size_t *r_at, unsigned *gap) {
+  uint32_t a;
+  size_t at;
+  *sp_end = i;
+  *gap = 0;
+  for (;;) {
+    if (i >= len) { *r_at = len; return SP_DROP; }
+    at = i;
+    dec d = next_act(n, s, len, i);
+    a = d.a;
+    i = d.next;
+    if (a == NA_NOISE) { *gap = TEXT_F_GAP; continue; }
+    if (a == NA_SPACE) { *sp_end = i; continue; }
+    break;
+  }
+  *r_at = at;
+  if (!NA_LEN(a) || (a & NA_HI)) return SP_GENERAL; /* a numeral's run goes on through spaces */
+  unsigned rcls = NA_CLS(a);
+  if (!tok || rcls == TC_SEP) return SP_DROP;
+  int rsingle = 1;
+  while (i < len) {
+    dec d = next_act(n, s, len, i);
+    uint32_t a2 = d.a;
+    i = d.next;
+    if (a2 == NA_NOISE) continue;
+    if (a2 == NA_SPACE || (NA_LEN(a2) && NA_CLS(a2) == TC_SEP)) break;
+    if (!NA_LEN(a2)) return SP_GENERAL;
+    if (n->squeeze && NA_BYTES(a2) == NA_BYTES(a) && ((SQUEEZE_CLASSES >> rcls) & 1))
+      return SP_GENERAL; /* a squeezed repeat: the token may still be one character */
+    rsingle = 0;
+    break;
+  }
+  return join_classes(lcls, rcls, tok == 1, rsingle) ? SP_DROP : SP_KEEP;
+}
+
+/* 1 if the character after s[i] (noise skipped) ends a digit run: the end,
+ * a separator or a plain non-digit. */
+static int run_ends(const text_normalizer *n, const unsigned char *s, size_t len, size_t i) {
+  while (i < len) {
+    dec d = next_act(n, s, len, i);
+    uint32_t a = d.a;
+    i = d.next;
+    if (a == NA_NOISE) continue;
+    return NA_LEN(a) && !(a & NA_HI) && NA_CLS(a) != TC_DIGIT;
+  }
+  return 1;
+}
+
+/* The class of the canonical character whose UTF-8 bytes are `last` (a
+ * canonical code point's own action describes it). */
+static unsigned class_of(const text_normalizer *n, uint32_t last) {
+  uint32_t cp = unpack_utf8(last), a = cp < 0x10000 ? n->act[cp] : NA_GENERAL;
+  if (NA_LEN(a) || a == NA_SPACE) return NA_CLS(a);
+  norm_unit u;
+  unsigned tcls;
+  return text_norm_unit_of(n, cp, &u, &tcls) == NU_UNIT ? u.cls : TC_OTHER;
+}
+
+static size_t utf8_len(uint32_t bytes) {
+  return bytes >> 24 ? 4 : bytes >> 16 ? 3 : bytes >> 8 ? 2 : 1;
+}
+
+/* ASCII digits in the digit run that ends the output (kept spaces inside a
+ * run, nothing before the chunk's start): the digit-run context. */
+static uint32_t trailing_digits(const text_norm_out *o, size_t from, size_t to) {
+  uint32_t k = 0;
+  while (to > from && ((o->text[to - 1] >= '0' && o->text[to - 1] <= '9') || o->text[to - 1] == ' '))
+    k += o->text[--to] != ' ';
+  return k;
+}
+
+/* The fast loop: from s[*pi], emits what it can decide and drops noise until
+ * a character needs the general path (left unconsumed) or the input ends.
+ * Only what every character changes lives in the loop; the token length,
+ * digit run and last class are worked out from the output where needed. */
+static int fast_run(norm_state *st, const unsigned char *s, size_t len, size_t *pi,
+                    uint8_t *pgap) {
   const text_normalizer *n = st->n;
   text_norm_out *o = st->o;
-  const uint16_t *stage1;
-  const uint32_t *stage2;
-  text_fold_tables(&stage1, &stage2);
-  const int squeeze = n->squeeze;
+  const unsigned squeeze_mask = n->squeeze ? SQUEEZE_CLASSES : 0;
+  const int fast_numerals = n->min_digit_run >= 2;
+  const size_t chunk = st->limit - 8; /* units per chunk */
   size_t i = *pi;
   unsigned gap = *pgap | (st->gap ? TEXT_F_GAP : 0);
   st->gap = 0;
   size_t olen = o->len, nch = o->n_chars, cap = o->cap;
-  size_t tok = st->tok_chars, cm = st->cm;
-  const size_t limit = st->limit;
-  uint32_t dig = st->dig, last_cp = st->last_cp;
-  unsigned last_cls = st->last_cls;
-  int have_last = st->have_last;
-  size_t last_at = st->last_at;
+  size_t left = chunk - st->cm;              /* units until the chunk ends */
+  size_t tok_base = nch - st->tok_chars;     /* token length = nch - tok_base */
+  size_t chunk_olen = st->chunk_olen;
+  uint32_t last = st->have_last ? pack_utf8(st->last_cp) : 0; /* UTF-8 bytes, 0 = none */
   int rc = 0;
-  const uint32_t *ascii = stage2 + ((uint32_t)stage1[0] << 8);
+  /* the output arrays in locals (reloaded after a reserve), so that stores
+   * through them cannot alias the loop's own state */
+  char *txt = o->text;
+  uint32_t *os = o->orig_start, *oe = o->orig_end, *ci = o->char_index;
+  uint8_t *rep = o->repeat, *fl = o->flags;
+#define RESERVE(need)                                                 \
+  do {                                                                \
+    o->len = olen;                                                    \
+    if ((rc = text_norm_reserve(o, (need))) < 0) goto out;            \
+    cap = o->cap;                                                     \
+    txt = o->text;                                                    \
+    os = o->orig_start;                                               \
+    oe = o->orig_end;                                                 \
+    ci = o->char_index;                                               \
+    rep = o->repeat;                                                  \
+    fl = o->flags;                                                    \
+  } while (0)
   while (i < len) {
-    size_t at;
-    uint32_t cp, e, to;
-    unsigned c0 = s[i], cls;
-    if ((c0 & 0xF0) == 0xE0 && cm + 9 < limit) {
+    if ((s[i] & 0xF0) == 0xE0 && left > 1) {
       /* A run of three-byte identity characters (the BMP's CJK) copies
        * through: output bytes = input bytes, so one capacity check; a repeat
        * or anything else goes on below. */
-      if (olen + (len - i) + 8 > cap) {
-        o->len = olen;
-        if ((rc = text_norm_reserve(o, olen + (len - i))) < 0) break;
-        cap = o->cap;
-      }
-      uint32_t *const os = o->orig_start, *const oe = o->orig_end, *const ci = o->char_index;
-      uint8_t *const rep = o->repeat, *const fl = o->flags;
-      char *const txt = o->text;
+      if (olen + (len - i) + 8 > cap) RESERVE(olen + (len - i));
       const uint8_t *const fast = n->fast;
-      const size_t nch0 = nch, nch_stop = nch + (limit - 9 - cm), end3 = len - 2;
-      uint32_t lcp = last_cp;
+      const size_t nch_stop = nch + left - 1;
+      uint32_t lk = last;
       size_t j = i, ol = olen, nc = nch;
       unsigned g = gap;
-      while (j < end3 && nc < nch_stop) {
+      while (j + 2 < len && nc < nch_stop) {
         unsigned b0 = s[j], b1 = s[j + 1], b2 = s[j + 2];
         if ((b0 & 0xF0) != 0xE0 || ((b1 & 0xC0) ^ 0x80) || ((b2 & 0xC0) ^ 0x80)) break;
-        cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+        uint32_t cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
         unsigned f = (fast[cp >> 2] >> ((cp & 3u) * 2)) & 3u;
         if (f == FAST_NOISE) { g = TEXT_F_GAP; j += 3; continue; } /* incl. encoded surrogates */
-        if (f == FAST_FULL || cp == lcp) break;                    /* incl. overlongs */
+        uint32_t key = b0 | b1 << 8 | b2 << 16;
+        if (f == FAST_FULL || key == lk) break;                    /* incl. overlongs */
         txt[ol] = (char)b0;
         txt[ol + 1] = (char)b1;
         txt[ol + 2] = (char)b2;
@@ -97,7 +254,7 @@ static int plain_run(norm_state *st, const unsigned char *s, size_t len, size_t 
         put32x4(ci + ol, (uint32_t)nc);
         put8x4(rep + ol, 1, 1);
         put8x4(fl + ol, (uint8_t)(g | TEXT_F_CHAR_START), (uint8_t)g);
-        lcp = cp;
+        lk = key;
         ol += 3;
         nc++;
         g = 0;
@@ -105,106 +262,93 @@ static int plain_run(norm_state *st, const unsigned char *s, size_t len, size_t 
       }
       i = j;
       gap = g;
-      if (nc != nch0) {
-        size_t units = nc - nch0;
-        tok += units;
-        cm += units;
-        dig = 0;
-        last_cp = lcp;
-        last_cls = TEXT_FAST(n, lcp) == FAST_HAN ? TC_HAN : TC_OTHER;
-        last_at = ol - 3;
-        have_last = 1;
-        olen = ol;
-        nch = nc;
-      }
+      left -= nc - nch;
+      last = lk;
+      olen = ol;
+      nch = nc;
       if (i >= len) break;
-      c0 = s[i];
     }
-    at = i;
-    if (c0 >= 0xE0 && c0 <= 0xEF && i + 2 < len && (s[i + 1] & 0xC0) == 0x80 &&
-        (s[i + 2] & 0xC0) == 0x80) {
-      cp = ((c0 & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
-      if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)) { /* overlong, surrogate */
-        i++;
-        gap = TEXT_F_GAP;
-        continue;
-      }
-      i += 3;
-      e = stage2[((uint32_t)stage1[cp >> 8] << 8) | (cp & 0xFF)];
-    } else if (c0 < 0x80) {
-      cp = c0;
-      i++;
-      e = ascii[cp];
-    } else {
-      int32_t r = util_utf8_next((const char *)s, len, &i);
-      if (r < 0) { gap = TEXT_F_GAP; continue; }
-      cp = (uint32_t)r;
-      e = stage2[((uint32_t)stage1[cp >> 8] << 8) | (cp & 0xFF)];
+    size_t at = i;
+    dec d = next_act(n, s, len, i);
+    uint32_t a = d.a;
+    i = d.next;
+    if (!NA_LEN(a)) {
+      if (a == NA_NOISE) { gap = TEXT_F_GAP; continue; }
+      if (a != NA_SPACE || left <= 3) { i = at; break; }
+      size_t sp_end, r_at;
+      unsigned g;
+      int how = space_run(n, s, len, i, nch - tok_base, nch > tok_base ? class_of(n, last) : 0,
+                          &sp_end, &r_at, &g);
+      if (how == SP_GENERAL) { i = at; break; }
+      if (how == SP_KEEP) { /* one canonical space for the run */
+        if (olen + 1 + 8 > cap) RESERVE(olen + 1 + (len - i));
+        txt[olen] = ' ';
+        os[olen] = (uint32_t)at;
+        oe[olen] = (uint32_t)sp_end;
+        ci[olen] = (uint32_t)nch;
+        rep[olen] = 1;
+        fl[olen] = (uint8_t)(gap | TEXT_F_CHAR_START);
+        last = ' ';
+        olen++;
+        nch++;
+        gap = g;
+      } else gap = TEXT_F_GAP;
+      left--;
+      tok_base = nch;
+      i = r_at;
+      continue;
     }
-    cls = TE_CLASS(e);
-    if (!((PLAIN_CLASSES >> cls) & 1) || TE_KIND(e) == TK_SEQ) {
-      if (cls == TC_NOISE && !text_norm_special(n, cp)) { gap = TEXT_F_GAP; continue; }
-      i = at; /* the general path takes it from here */
+    unsigned cls = NA_CLS(a);
+    if ((a & NA_HI) && (!fast_numerals || left <= 2 || trailing_digits(o, chunk_olen, olen) ||
+                        !run_ends(n, s, len, i))) {
+      i = at; /* a numeral in what may be a digit run */
       break;
     }
-    to = TE_KIND(e) == TK_IDENT ? cp : TE_PAYLOAD(e);
-    if (((PACK_CLASSES >> cls) & 1) && text_norm_special(n, to)) { i = at; break; }
-    if (have_last && squeeze && to == last_cp && cls != TC_DIGIT && cls != TC_ALPHA) {
+    uint32_t bytes = NA_BYTES(a);
+    if (bytes == last && ((squeeze_mask >> cls) & 1)) {
       /* a repeat: the last character now covers this one too */
-      for (size_t b = last_at; b < olen; b++) {
-        o->orig_end[b] = (uint32_t)i;
-        if (o->repeat[b] < 255) o->repeat[b]++;
+      for (size_t b = olen - utf8_len(last); b < olen; b++) {
+        oe[b] = (uint32_t)i;
+        if (rep[b] < 255) rep[b]++;
       }
-      if (!tok) tok = 1;
+      if (nch == tok_base) tok_base--; /* the token's first character */
     } else {
-      if (olen + 4 + 8 > cap) {
-        o->len = olen;
-        if ((rc = text_norm_reserve(o, olen + 4 + (len - i))) < 0) break;
-        cap = o->cap;
-      }
-      size_t k;
-      char *t = o->text + olen;
-      if (TE_KIND(e) == TK_IDENT) { /* valid UTF-8 in, the same bytes out */
-        k = i - at;
-        for (size_t b = 0; b < k; b++) t[b] = (char)s[at + b];
-      } else k = util_utf8_put(to, t);
-      uint8_t fl = (uint8_t)(gap | ((e & TE_FOLDED) ? TEXT_F_FOLDED : 0) |
-                             ((e & TE_DIGIT_FOLD) ? TEXT_F_DIGIT_FOLD : 0));
-      put32(o->orig_start + olen, (uint32_t)at, k);
-      put32(o->orig_end + olen, (uint32_t)i, k);
-      put32(o->char_index + olen, (uint32_t)nch, k);
-      for (size_t b = 0; b < k; b++) {
-        o->repeat[olen + b] = 1;
-        o->flags[olen + b] = fl;
-      }
-      o->flags[olen] = (uint8_t)(fl | TEXT_F_CHAR_START);
-      last_at = olen;
-      last_cp = to;
-      have_last = 1;
-      olen += k;
+      if (olen + 4 + 8 > cap) RESERVE(olen + 4 + (len - i));
+      put_bytes(txt + olen, bytes);
+      put32x4(os + olen, (uint32_t)at);
+      put32x4(oe + olen, (uint32_t)i);
+      put32x4(ci + olen, (uint32_t)nch);
+      unsigned f = gap | NA_FLAGS(a);
+      put8x4(rep + olen, 1, 1);
+      put8x4(fl + olen, (uint8_t)(f | TEXT_F_CHAR_START), (uint8_t)f);
+      last = bytes;
+      olen += NA_LEN(a);
       nch++;
-      tok++;
     }
     gap = 0;
-    last_cls = cls;
-    dig = cls == TC_DIGIT ? dig + 1 : 0;
-    if (++cm + 8 >= limit || cls == TC_SEP) { /* the chunk ends */
-      cm = 0;
-      tok = 0;
-      dig = 0;
+    if (--left == 0 || cls == TC_SEP) { /* the chunk ends */
+      left = chunk;
+      tok_base = nch;
+      chunk_olen = olen;
     }
   }
+out:
+#undef RESERVE
   o->len = olen;
   o->n_chars = nch;
-  st->tok_chars = tok;
-  st->cm = cm;
-  st->dig = dig;
-  st->last_cp = last_cp;
-  st->last_cls = (uint8_t)last_cls;
-  st->have_last = have_last;
-  st->last_at = last_at;
   *pi = i;
   *pgap = (uint8_t)gap;
+  if (i >= len && !rc) return 0; /* the end: nobody reads the state */
+  st->tok_chars = nch - tok_base;
+  st->cm = chunk - left;
+  st->chunk_olen = chunk_olen;
+  st->dig = st->tok_chars ? trailing_digits(o, chunk_olen, olen) : 0;
+  if (last) {
+    st->last_cp = unpack_utf8(last);
+    st->have_last = 1;
+    st->last_at = olen - utf8_len(last);
+    if (st->tok_chars) st->last_cls = (uint8_t)class_of(n, last);
+  }
   return rc;
 }
 
@@ -224,16 +368,12 @@ int text_normalize(const text_normalizer *n, const char *in, size_t len, text_no
     out->work = w;
     out->work_cap = want + NORM_SEEDS;
   }
-  norm_state st;
-  memset(&st, 0, sizeof st);
-  st.n = n;
-  st.o = out;
-  st.limit = out->work_cap - NORM_SEEDS;
+  norm_state st = {.n = n, .o = out, .limit = out->work_cap - NORM_SEEDS};
   const unsigned char *s = (const unsigned char *)in;
   size_t i = 0;
   uint8_t gap = 0;
   while (i < len) {
-    if (plain_run(&st, s, len, &i, &gap) < 0 ||
+    if (fast_run(&st, s, len, &i, &gap) < 0 ||
         (i < len && text_norm_batch(&st, s, len, &i, &gap) < 0))
       return util_err(err, NP_ENOMEM, "out of memory");
   }

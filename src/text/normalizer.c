@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "text/text.h"
+#include "text/norm_int.h"
 #include "text/text_int.h"
 #include "util/util.h"
 
@@ -136,40 +137,25 @@ static int build_aliases(text_normalizer *n, const text_norm_config *cfg, np_err
   return 0;
 }
 
-/* The bitmap the fast path tests before it skips the pack lookups. */
-static int build_special(text_normalizer *n, np_error *err) {
-  if (!n->n_keep && !n->n_folds && !n->n_aliases) return 0;
-  n->special = util_calloc(&n->alloc, 1024, sizeof *n->special);
-  if (!n->special) return util_err(err, NP_ENOMEM, "out of memory");
-#define MARK(cp) (n->special[((cp) >> 6) & 1023] |= (uint64_t)1 << ((cp) & 63))
-  for (size_t i = 0; i < n->n_keep; i++) MARK(n->keep[i]);
-  for (size_t i = 0; i < n->n_folds; i++) MARK(n->fold_from[i]);
-  for (size_t i = 0; i < n->n_aliases; i++) MARK(n->alias_cp[i]);
-#undef MARK
-  return 0;
-}
-
-static int has_u32(const uint32_t *a, size_t n, uint32_t cp) {
-  return n && bsearch(&cp, a, n, sizeof *a, cmp_u32) != NULL;
-}
-
-/* The 2-bit BMP class table: identity Han / other characters that no pack
- * declaration touches, and noise that is not kept. */
+/* The fast path's tables over the BMP: the action of every code point
+ * (generated table + pack declarations, exactly as the general path would
+ * fold it), and the 2-bit digest the CJK loop reads: identity Han / other
+ * characters that copy through, and noise. */
 static int build_fast(text_normalizer *n, np_error *err) {
+  n->act = util_calloc(&n->alloc, 0x10000, sizeof *n->act);
   n->fast = util_calloc(&n->alloc, 0x10000 / 4, 1);
-  if (!n->fast) return util_err(err, NP_ENOMEM, "out of memory");
+  if (!n->act || !n->fast) return util_err(err, NP_ENOMEM, "out of memory");
   for (uint32_t cp = 0; cp < 0x10000; cp++) {
-    uint32_t e = text_fold_entry(cp), code = FAST_FULL;
-    unsigned cls = TE_CLASS(e);
-    /* the fast path reads three-byte sequences: below U+0800 they are
-     * overlong (the general path rejects them), and a surrogate's three
-     * bytes are noise like the three invalid bytes they are */
-    if (cp < 0x800) code = FAST_FULL;
-    else if (cp >= 0xD800 && cp <= 0xDFFF) code = FAST_NOISE;
-    else if (cls == TC_NOISE) code = has_u32(n->keep, n->n_keep, cp) ? FAST_FULL : FAST_NOISE;
-    else if ((cls == TC_HAN || cls == TC_OTHER) && TE_KIND(e) == TK_IDENT &&
-             !has_u32(n->fold_from, n->n_folds, cp) && !has_u32(n->alias_cp, n->n_aliases, cp))
-      code = cls == TC_HAN ? FAST_HAN : FAST_OTHER;
+    uint32_t a = text_norm_act_of(n, cp), code = FAST_FULL;
+    n->act[cp] = a;
+    if (cp < 0x800) code = FAST_FULL; /* as three bytes: overlong */
+    else if (a == NA_NOISE) code = FAST_NOISE;
+    else if (NA_LEN(a) == 3 && !(a & (NA_HI | 0xC0000000u)) && (NA_CLS(a) == TC_HAN || NA_CLS(a) == TC_OTHER)) {
+      unsigned char b[4];
+      util_utf8_put(cp, (char *)b);
+      if (NA_BYTES(a) == ((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16))
+        code = NA_CLS(a) == TC_HAN ? FAST_HAN : FAST_OTHER;
+    }
     n->fast[cp >> 2] |= (uint8_t)(code << ((cp & 3) * 2));
   }
   return 0;
@@ -196,7 +182,6 @@ int text_normalizer_new(const text_norm_config *cfg, const np_allocator *a,
   }
   TRY(build_folds(n, cfg, err));
   TRY(build_aliases(n, cfg, err));
-  TRY(build_special(n, err));
   TRY(build_fast(n, err));
   *out = n;
   return 0;
@@ -214,8 +199,8 @@ void text_normalizer_free(text_normalizer *n) {
   util_free(&a, n->fold_from);
   util_free(&a, n->fold_to);
   util_free(&a, n->fold_entry);
-  util_free(&a, n->special);
   util_free(&a, n->fast);
+  util_free(&a, n->act);
   util_free(&a, n);
 }
 

@@ -63,8 +63,7 @@ struct text_normalizer {
   uint32_t alias_min, alias_max, fold_min, fold_max;
   unsigned min_digit_run;
   int squeeze;
-  uint64_t *special;     /* 65536-bit set over (cp & 0xFFFF) of fold_from, alias_cp and
-                            keep, or NULL: lets the fast path skip those lookups */
+  uint32_t *act;         /* per BMP code point: what the fast path does (NA_* in norm_int.h) */
   uint8_t *fast;         /* 2 bits per BMP code point (FAST_*), 16 KiB: stays in L1 */
 };
 

@@ -1,12 +1,16 @@
 /* test_text.c — the normalizer: one good-path test per evasion kind, the
  * separators and whitespace rules, digit runs, squeezing, the offset map and
  * its invariants (in range, monotonic, valid UTF-8, idempotent) over bad
- * input and over every dev.jsonl text in ../shared, and the .norm parser. */
+ * input and over every dev.jsonl text in ../shared, the .norm parser, and
+ * differential tests: the optimized text_normalize must agree byte for byte
+ * (text and every per-byte array) with the original implementation kept in
+ * src/text/normalize_ref.h, on real posts, random mixes and random bytes. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../harness.h"
 #include "text/text.h"
+#include "text/normalize_ref.h"
 #include "util/util.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -736,6 +740,258 @@ TEST(evasion_negatives_keep_common_characters) {
   free(line);
   fclose(fp);
   fx_free(&f);
+}
+
+/* ---- differential: optimized vs reference implementation --------------- */
+
+/* Both implementations over one input, each with its own (reused) output;
+ * returns NULL or what differs. */
+typedef struct diff_fx {
+  const text_normalizer *n;
+  text_norm_out fast, ref;
+} diff_fx;
+
+static const char *diff_one(diff_fx *d, const char *in, size_t len) {
+  int a = text_normalize(d->n, in, len, &d->fast, NULL);
+  int b = text_normalize_ref(d->n, in, len, &d->ref, NULL);
+  if (a != b) return "return codes differ";
+  const text_norm_out *x = &d->fast, *y = &d->ref;
+  if (x->len != y->len) return "lengths differ";
+  if (x->n_chars != y->n_chars) return "n_chars differ";
+  if (memcmp(x->text, y->text, x->len + 1) != 0) return "text differs";
+  if (memcmp(x->orig_start, y->orig_start, x->len * 4) != 0) return "orig_start differs";
+  if (memcmp(x->orig_end, y->orig_end, x->len * 4) != 0) return "orig_end differs";
+  if (memcmp(x->char_index, y->char_index, x->len * 4) != 0) return "char_index differs";
+  if (memcmp(x->repeat, y->repeat, x->len) != 0) return "repeat differs";
+  if (memcmp(x->flags, y->flags, x->len) != 0) return "flags differ";
+  return NULL;
+}
+
+static void diff_report(const char *why, const char *in, size_t len, const diff_fx *d) {
+  fprintf(stderr, "  differs (%s) on %zu bytes: \"", why, len);
+  for (size_t i = 0; i < len && i < 400; i++) {
+    unsigned char c = (unsigned char)in[i];
+    if (c < 0x20 || c == 0x7F) fprintf(stderr, "\\x%02X", c); else fputc(c, stderr);
+  }
+  fprintf(stderr, "\"\n  fast: \"%s\"\n  ref:  \"%s\"\n", d->fast.text, d->ref.text);
+}
+
+/* The pack-like configurations the differential tests run under. */
+enum { N_DIFF_CFG = 7 };
+static text_normalizer *diff_norm(int which) {
+  static const text_digit_alias al[] = {
+      {0x5E7A, '1'}, {0x62D0, '7'}, {0x4E24, '2'}, {0x52FE, '9'}, {0x6D1E, '0'}};
+  static const text_char_fold fo[] = {{0x8587, 0x5FAE}, {0x4EDF, 0x5343}, {0x4F70, 0x767E},
+                                      {0x62FE, 0x5341}, {0x9AD9, 0x9AD8}, {0x4E0A, 0x3002}};
+  static const uint32_t keep[] = {0x1F4B0, 0x2605, 0x1F525, 0xD800};
+  text_norm_config cfg;
+  text_norm_config_init(&cfg);
+  switch (which) {
+  case 0: break;                                           /* defaults */
+  case 1: cfg.aliases = al; cfg.n_aliases = 5; break;      /* digit aliases */
+  case 2:                                                  /* everything a pack declares */
+    cfg.aliases = al; cfg.n_aliases = 5;
+    cfg.folds = fo; cfg.n_folds = 6;                       /* incl. a fold into a separator */
+    cfg.keep = keep; cfg.n_keep = 4;
+    break;
+  case 3: cfg.squeeze = 0; cfg.aliases = al; cfg.n_aliases = 5; break;
+  case 4: cfg.min_digit_run = 1; break;
+  case 5: cfg.min_digit_run = 2; cfg.aliases = al; cfg.n_aliases = 5; break;
+  default: cfg.min_digit_run = 6; cfg.folds = fo; cfg.n_folds = 5; break;
+  }
+  text_normalizer *n = NULL;
+  return text_normalizer_new(&cfg, NULL, &n, NULL) == 0 ? n : NULL;
+}
+
+static uint64_t lcg(uint64_t *seed) {
+  *seed = *seed * 6364136223846793005u + 1442695040888963407u;
+  return *seed >> 33;
+}
+
+/* Every line of a file (JSONL text fields, or plain lines), up to max_bytes,
+ * under every configuration. */
+static long diff_file(int *harness_failed, const char *path, int jsonl, size_t max_bytes) {
+  FILE *fp = fopen(path, "r");
+  if (!fp) return -1;
+  diff_fx d[N_DIFF_CFG];
+  for (int c = 0; c < N_DIFF_CFG; c++) {
+    d[c].n = diff_norm(c);
+    text_norm_out_init(&d[c].fast, NULL);
+    text_norm_out_init(&d[c].ref, NULL);
+  }
+  char *line = NULL;
+  size_t cap = 0, seen = 0;
+  ssize_t got;
+  long n = 0;
+  while (!*harness_failed && seen < max_bytes && (got = getline(&line, &cap, fp)) > 0) {
+    seen += (size_t)got;
+    const char *s = line;
+    size_t len = (size_t)got;
+    json_t *o = NULL;
+    if (jsonl) {
+      o = json_loadb(line, (size_t)got, 0, NULL);
+      json_t *t = o ? json_object_get(o, "text") : NULL;
+      if (!json_is_string(t)) { json_decref(o); continue; }
+      s = json_string_value(t);
+      len = json_string_length(t);
+    } else if (len && s[len - 1] == '\n') len--;
+    for (int c = 0; c < N_DIFF_CFG && !*harness_failed; c++) {
+      const char *why = diff_one(&d[c], s, len);
+      if (why) {
+        fprintf(stderr, "  %s line %ld, config %d:\n", path, n + 1, c);
+        diff_report(why, s, len, &d[c]);
+        *harness_failed = 1;
+      }
+    }
+    json_decref(o);
+    n++;
+  }
+  free(line);
+  fclose(fp);
+  for (int c = 0; c < N_DIFF_CFG; c++) {
+    text_norm_out_free(&d[c].fast);
+    text_norm_out_free(&d[c].ref);
+    text_normalizer_free((text_normalizer *)d[c].n);
+  }
+  return n;
+}
+
+TEST(differential_real_posts) {
+  static const char *sets[] = {"cold", "mudou_spam_sms", "telecom_fraud_5", "toxicn",
+                               "weibo_rumor_ced"};
+  char path[1024];
+  long total = 0;
+  for (size_t i = 0; i < sizeof sets / sizeof sets[0] && !*harness_failed; i++) {
+    snprintf(path, sizeof path, "%s/data/%s/dev.jsonl", shared_dir(), sets[i]);
+    long n = diff_file(harness_failed, path, 1, (size_t)-1);
+    if (n > 0) total += n;
+  }
+  snprintf(path, sizeof path, "%s/data/evasion_dev/evasion_dev.jsonl", shared_dir());
+  if (!*harness_failed) {
+    long n = diff_file(harness_failed, path, 1, (size_t)-1);
+    if (n > 0) total += n;
+  }
+  /* a slice of the benchmark corpus (the whole of it runs in bench_normalize) */
+  snprintf(path, sizeof path, "%s/bench/weibo_ced.txt", shared_dir());
+  if (!*harness_failed) {
+    long n = diff_file(harness_failed, path, 0, 3u << 20);
+    if (n > 0) total += n;
+  }
+  if (total == 0) fprintf(stderr, "  (skipped: no %s/data)\n", shared_dir());
+}
+
+/* Pieces whose neighbours matter: whitespace of every kind next to letters,
+ * digits, Han, numerals, aliases, separators, repeats, noise, pack folds and
+ * keeps, multi-character folds, astral characters and broken UTF-8. */
+static const char *const diff_alpha[] = {
+    "一", "二", "〇", "零", "五", "幺", "两", "洞", "拐", "伍", "陆", "陸", "壹", "①", "⑩", "１",
+    "1", "2", "0", "9", " ", " ", " ", "  ", "\u3000", "\t", "\u00a0", "，", "。", "!", "“",
+    "\n", "\r", ":", "*", ".", "/", "@", "\u200b", "😘", "\ufe0f", "💰", "★", "🔥", "a", "b",
+    "s", "x", "A", "Ａ", "а", "é", "e\u0301", "流", "流", "水", "刷", "好", "好", "保", "證",
+    "髙", "薇", "微", "仟", "佰", "拾", "上", "㍿", "ﬁ", "⽤", "ⅲ", "㈠", "ﷺ", "が", "한", "𠀀",
+    "𝟙", "\xE5\x88", "\x80", "\xC0\xAF", "\xE0\x80\x80", "\xED\xA0\x80", "\xF0\x9F",
+    "\xFF", "\0"};
+
+static size_t diff_piece(char *buf, const char *p) {
+  size_t pl = p[0] ? strlen(p) : 1; /* "\0" is one NUL byte */
+  memcpy(buf, p, pl);
+  return pl;
+}
+
+TEST(differential_random_mixes) {
+  const size_t na = sizeof diff_alpha / sizeof diff_alpha[0];
+  uint64_t seed = 20240611;
+  char buf[1024];
+  for (int c = 0; c < N_DIFF_CFG && !*harness_failed; c++) {
+    diff_fx d;
+    d.n = diff_norm(c);
+    ASSERT(d.n != NULL);
+    text_norm_out_init(&d.fast, NULL);
+    text_norm_out_init(&d.ref, NULL);
+    for (int iter = 0; iter < 20000 && !*harness_failed; iter++) {
+      size_t len = 0;
+      /* biased alphabets: sometimes only spaces/digits/numerals, to make runs */
+      size_t span = lcg(&seed) % 4 == 0 ? 24 : na;
+      int k = (int)(lcg(&seed) % 40);
+      for (int j = 0; j < k; j++) len += diff_piece(buf + len, diff_alpha[lcg(&seed) % span]);
+      const char *why = diff_one(&d, buf, len);
+      if (why) {
+        fprintf(stderr, "  config %d, iteration %d:\n", c, iter);
+        diff_report(why, buf, len, &d);
+        *harness_failed = 1;
+      }
+    }
+    text_norm_out_free(&d.fast);
+    text_norm_out_free(&d.ref);
+    text_normalizer_free((text_normalizer *)d.n);
+  }
+}
+
+TEST(differential_random_bytes) {
+  uint64_t seed = 77;
+  unsigned char buf[256];
+  diff_fx d;
+  d.n = diff_norm(2);
+  ASSERT(d.n != NULL);
+  text_norm_out_init(&d.fast, NULL);
+  text_norm_out_init(&d.ref, NULL);
+  for (int iter = 0; iter < 50000 && !*harness_failed; iter++) {
+    size_t len = lcg(&seed) % sizeof buf;
+    int mode = (int)(lcg(&seed) % 3);
+    for (size_t j = 0; j < len; j++) {
+      unsigned v = (unsigned)lcg(&seed);
+      /* mode 1: bytes around UTF-8 lead/continuation boundaries; 2: ASCII-heavy */
+      buf[j] = (unsigned char)(mode == 0 ? v : mode == 1 ? (v % 2 ? 0x80 | (v >> 8) % 0x40 : 0xC0 + (v >> 8) % 0x40)
+                                                        : (v % 4 ? 0x20 + (v >> 8) % 0x60 : v >> 8));
+    }
+    const char *why = diff_one(&d, (const char *)buf, len);
+    if (why) {
+      diff_report(why, (const char *)buf, len, &d);
+      *harness_failed = 1;
+    }
+  }
+  text_norm_out_free(&d.fast);
+  text_norm_out_free(&d.ref);
+  text_normalizer_free((text_normalizer *)d.n);
+}
+
+/* Lines longer than a chunk (65536 units without a separator), so chunks end
+ * inside whitespace decisions, digit runs and repeats, and a buffer that has
+ * grown keeps deciding small inputs the same way. */
+TEST(differential_long_lines) {
+  const size_t na = sizeof diff_alpha / sizeof diff_alpha[0];
+  static const char *const nosep[] = {"一", "五", "1", "2", " ", "  ", "\u3000", "a", "b", "流",
+                                      "流", "好", "刷", "*", "😘", "幺", "两", "ﬁ", "㍿", "x"};
+  const size_t nn = sizeof nosep / sizeof nosep[0];
+  uint64_t seed = 99;
+  size_t cap = 300000;
+  char *buf = malloc(cap + 64);
+  ASSERT(buf != NULL);
+  for (int c = 0; c < N_DIFF_CFG && !*harness_failed; c++) {
+    diff_fx d;
+    d.n = diff_norm(c);
+    text_norm_out_init(&d.fast, NULL);
+    text_norm_out_init(&d.ref, NULL);
+    for (int iter = 0; iter < 3 && !*harness_failed; iter++) {
+      size_t len = 0;
+      while (len < cap) {
+        const char *p = iter == 2 ? diff_alpha[lcg(&seed) % na] : nosep[lcg(&seed) % nn];
+        if (iter == 2 && (p[0] == '\n' || strcmp(p, "，") == 0 || strcmp(p, "。") == 0)) continue;
+        len += diff_piece(buf + len, p);
+      }
+      const char *why = diff_one(&d, buf, len);
+      if (!why) why = diff_one(&d, buf, 5000); /* a small input after a large one */
+      if (why) {
+        fprintf(stderr, "  config %d, long line %d:\n", c, iter);
+        diff_report(why, buf, len, &d);
+        *harness_failed = 1;
+      }
+    }
+    text_norm_out_free(&d.fast);
+    text_norm_out_free(&d.ref);
+    text_normalizer_free((text_normalizer *)d.n);
+  }
+  free(buf);
 }
 
 HARNESS_MAIN
