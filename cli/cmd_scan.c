@@ -173,7 +173,8 @@ static void process_line(worker *w, size_t i) {
   } else if (is_error || !v) {
     report_error_text(&w->out, json, json_len, w->opts->color);
   } else if (v->action != NP_ACTION_PASS) {
-    report_verdict_text(&w->out, line, b->lens[i], b->line_no[i], v, w->opts->color);
+    report_verdict_text(&w->out, line, b->lens[i], b->line_no[i], v, json, json_len,
+                        w->opts->color);
   }
 }
 
@@ -338,6 +339,13 @@ static int scan_stream(const np_engine *e, const scan_opts *o, FILE *in, FILE *o
     util_buf_reset(&cbuf);
     if (scan_coord_drain(coord, &cbuf, 1) < 0) rc = EXIT_INTERNAL;
     else if (cbuf.len && fwrite(cbuf.data, 1, cbuf.len, out) != cbuf.len) rc = EXIT_IO;
+    /* the workers counted verdicts before the coordination stage changed them */
+    uint64_t cluster, pileon, raised;
+    scan_coord_counts(coord, &cluster, &pileon, &raised);
+    if (cluster) scan_stats_add_category(total, SCAN_COORD_CAT_CLUSTER, cluster);
+    if (pileon) scan_stats_add_category(total, SCAN_COORD_CAT_PILEON, pileon);
+    total->flagged += raised;
+    total->reviewed += raised;
   }
   if (tty && last != t0) progress(&r, t0, 1);
   *bytes = r.bytes;

@@ -29,8 +29,46 @@ static void put_text(util_buf *out, const char *t, size_t n) {
   }
 }
 
+/* The stage fields of the verdict JSON: indicators (already masked unless
+ * --reveal) and the known-hoax match with its debunk reference. */
+static void report_stage_fields(util_buf *out, const char *vjson, size_t vlen, int color) {
+  json_t *root = json_loadb(vjson, vlen, 0, NULL);
+  if (!root) return;
+  json_t *inds = json_object_get(root, "indicators");
+  size_t i;
+  json_t *ind;
+  if (json_array_size(inds)) {
+    util_buf_printf(out, "  %sindicators:%s", C_ON(color, "\033[1m"), C_ON(color, "\033[0m"));
+    json_array_foreach(inds, i, ind) {
+      const char *t = json_string_value(json_object_get(ind, "type"));
+      const char *val = json_string_value(json_object_get(ind, "value"));
+      util_buf_printf(out, "%s %s %s", i ? "," : "", t ? t : "?", val ? val : "?");
+    }
+    util_buf_putc(out, '\n');
+  }
+  json_t *hoax = json_object_get(root, "hoax");
+  if (hoax) {
+    const char *f[] = {"id", "claim", "stance", "debunked_by", "debunk_url"};
+    const char *val[5];
+    for (int k = 0; k < 5; k++) val[k] = json_string_value(json_object_get(hoax, f[k]));
+    util_buf_printf(out, "  %sknown hoax%s %s (similarity %.2f, %s): %s\n    debunked by %s %s\n",
+                    C_ON(color, "\033[1;35m"), C_ON(color, "\033[0m"), val[0] ? val[0] : "?",
+                    json_number_value(json_object_get(hoax, "similarity")),
+                    val[2] ? val[2] : "spread", val[1] ? val[1] : "", val[3] ? val[3] : "?",
+                    val[4] ? val[4] : "");
+  }
+  json_t *coord = json_object_get(root, "coord");
+  if (coord) {
+    char *c = json_dumps(coord, JSON_COMPACT);
+    if (c) util_buf_printf(out, "  %scoordination%s %s\n", C_ON(color, "\033[1;35m"),
+                           C_ON(color, "\033[0m"), c);
+    free(c);
+  }
+  json_decref(root);
+}
+
 void report_verdict_text(util_buf *out, const char *line, size_t len, uint64_t line_no,
-                         const np_verdict *v, int color) {
+                         const np_verdict *v, const char *vjson, size_t vlen, int color) {
   json_t *root = json_loadb(line, len, 0, NULL);
   json_t *jt = root ? json_object_get(root, "text") : NULL;
   json_t *jid = root ? json_object_get(root, "id") : NULL;
@@ -77,6 +115,7 @@ void report_verdict_text(util_buf *out, const char *line, size_t len, uint64_t l
     }
     if (hit->n_spans > 8) util_buf_printf(out, "      … %zu more\n", hit->n_spans - 8);
   }
+  report_stage_fields(out, vjson, vlen, color);
   json_decref(root);
 }
 

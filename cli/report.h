@@ -7,9 +7,10 @@
 #include "netpatrol.h"
 #include "util/util.h"
 
-/* line is the post's JSON record; v its verdict (spans index the decoded text). */
+/* line is the post's JSON record; v its verdict (spans index the decoded text);
+ * vjson the verdict as JSON (for the stage fields: indicators, hoax). */
 void report_verdict_text(util_buf *out, const char *line, size_t len, uint64_t line_no,
-                         const np_verdict *v, int color);
+                         const np_verdict *v, const char *vjson, size_t vlen, int color);
 /* rec is an error record {"line":N,"error":{"code","message"}} as written in JSON. */
 void report_error_text(util_buf *out, const char *rec, size_t len, int color);
 #endif

@@ -27,6 +27,7 @@ struct scan_coord {
   size_t head;
   util_buf pool;   /* the held verdict lines, back to back */
   util_buf tmp, text, author, reply, when; /* decoded strings of one record */
+  uint64_t n_cluster, n_pileon, n_raised;  /* written verdicts changed by the stage */
 };
 
 void scan_coord_opts_init(scan_coord_opts *o) {
@@ -449,6 +450,9 @@ static int emit(scan_coord *c, held *h, util_buf *out) {
   const char *cats = v[1].p + 1;
   const char *pass = v[0].p && v[0].n == 6 && !memcmp(v[0].p, "\"pass\"", 6) ? v[0].p : NULL;
   int rc = 0;
+  c->n_cluster += (flags & SCAN_COORD_CLUSTER) != 0;
+  c->n_pileon += (flags & SCAN_COORD_PILEON) != 0;
+  c->n_raised += pass && pass < cats;
   /* everything before the categories, with pass raised to review */
   if (pass && pass < cats) {
     rc = util_buf_append(out, s, (size_t)(pass - s));
@@ -495,6 +499,13 @@ int scan_coord_drain(scan_coord *c, util_buf *out, int at_end) {
     c->head = 0;
   }
   return rc;
+}
+
+void scan_coord_counts(const scan_coord *c, uint64_t *cluster, uint64_t *pileon,
+                       uint64_t *raised) {
+  *cluster = c->n_cluster;
+  *pileon = c->n_pileon;
+  *raised = c->n_raised;
 }
 
 void scan_coord_summary(const scan_coord *c, FILE *f) {

@@ -80,6 +80,10 @@ int scan_coord_ready(const scan_coord *c, uint64_t seq);
 int scan_coord_json(scan_coord *c, uint64_t seq, util_buf *out);
 /* Ends the input: every post becomes ready. */
 void scan_coord_finish(scan_coord *c);
+/* Verdicts written so far that became cluster members, pile-on members, and
+ * that were raised from pass to review (for the scan summary). */
+void scan_coord_counts(const scan_coord *c, uint64_t *cluster, uint64_t *pileon,
+                       uint64_t *raised);
 /* "coord: N posts in window (peak P), B bytes (X bytes/post), K clusters" */
 void scan_coord_summary(const scan_coord *c, FILE *f);
 #endif

@@ -62,7 +62,7 @@ void scan_stats_print(const scan_stats *s, FILE *f, double seconds, uint64_t byt
   if (s->posts == 0 && s->errors == 0) fprintf(f, "no posts in the input\n");
   if (seconds >= 0) {
     double mb = (double)bytes / 1e6;
-    fprintf(f, "%.1f MB in %.2f s: %.1f MB/s, %.0f posts/s\n", mb, seconds,
+    fprintf(f, "%.2f MB in %.2f s: %.1f MB/s, %.0f posts/s\n", mb, seconds,
             seconds > 0 ? mb / seconds : 0.0, seconds > 0 ? (double)s->posts / seconds : 0.0);
   }
 }

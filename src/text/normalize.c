@@ -190,6 +190,58 @@ static uint32_t trailing_digits(const text_norm_out *o, size_t from, size_t to) 
   return k;
 }
 
+/* Where the CJK loop writes: output length, characters, the last one's
+ * UTF-8 bytes and the pending noise gap. */
+typedef struct cjk_cursor {
+  size_t ol, nc;
+  uint32_t lk;
+  unsigned g;
+} cjk_cursor;
+
+/* A run of three-byte identity characters (the BMP's CJK) copies through:
+ * output bytes = input bytes (the caller reserved as much), four input
+ * bytes read at a time (j < end4 = len - 3).  Stops before anything else,
+ * a repeat of the last character, or the character nstop.  A function of its
+ * own so that its few variables get registers. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static size_t cjk_run(const uint8_t *fast, const unsigned char *s, size_t j, size_t end4,
+                      size_t nstop, text_norm_out *o, cjk_cursor *c) {
+  char *const txt = o->text;
+  uint32_t *const os = o->orig_start, *const oe = o->orig_end, *const ci = o->char_index;
+  uint8_t *const rep = o->repeat, *const fl = o->flags;
+  size_t ol = c->ol, nc = c->nc;
+  uint32_t lk = c->lk;
+  unsigned g = c->g;
+  while (j < end4 && nc < nstop) {
+    uint32_t w = (uint32_t)s[j] | (uint32_t)s[j + 1] << 8 | (uint32_t)s[j + 2] << 16 |
+                 (uint32_t)s[j + 3] << 24;
+    if ((w & 0xC0C0F0u) != 0x8080E0u) break; /* not a three-byte sequence */
+    uint32_t cp = ((w & 0x0Fu) << 12) | ((w >> 2) & 0xFC0u) | ((w >> 16) & 0x3Fu);
+    unsigned f = (fast[cp >> 2] >> ((cp & 3u) * 2)) & 3u;
+    uint32_t key = w & 0xFFFFFFu;
+    if (f == FAST_NOISE) { g = TEXT_F_GAP; j += 3; continue; } /* incl. encoded surrogates */
+    if (f == FAST_FULL || key == lk) break;                    /* incl. overlongs */
+    put_bytes(txt + ol, key);
+    put32x4(os + ol, (uint32_t)j);
+    put32x4(oe + ol, (uint32_t)(j + 3));
+    put32x4(ci + ol, (uint32_t)nc);
+    put8x4(rep + ol, 1, 1);
+    put8x4(fl + ol, (uint8_t)(g | TEXT_F_CHAR_START), (uint8_t)g);
+    lk = key;
+    ol += 3;
+    nc++;
+    g = 0;
+    j += 3;
+  }
+  c->ol = ol;
+  c->nc = nc;
+  c->lk = lk;
+  c->g = g;
+  return j;
+}
+
 /* The fast loop: from s[*pi], emits what it can decide and drops noise until
  * a character needs the general path (left unconsumed) or the input ends.
  * Only what every character changes lives in the loop; the token length,
@@ -228,44 +280,15 @@ static int fast_run(norm_state *st, const unsigned char *s, size_t len, size_t *
     fl = o->flags;                                                    \
   } while (0)
   while (i < len) {
-    if ((s[i] & 0xF0) == 0xE0 && left > 1) {
-      /* A run of three-byte identity characters (the BMP's CJK) copies
-       * through: output bytes = input bytes, so one capacity check; a repeat
-       * or anything else goes on below. */
+    if ((s[i] & 0xF0) == 0xE0 && left > 1 && i + 3 < len) {
       if (olen + (len - i) + 8 > cap) RESERVE(olen + (len - i));
-      const uint8_t *const fast = n->fast;
-      const size_t nch_stop = nch + left - 1;
-      uint32_t lk = last;
-      size_t j = i, ol = olen, nc = nch;
-      unsigned g = gap;
-      while (j + 2 < len && nc < nch_stop) {
-        unsigned b0 = s[j], b1 = s[j + 1], b2 = s[j + 2];
-        if ((b0 & 0xF0) != 0xE0 || ((b1 & 0xC0) ^ 0x80) || ((b2 & 0xC0) ^ 0x80)) break;
-        uint32_t cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
-        unsigned f = (fast[cp >> 2] >> ((cp & 3u) * 2)) & 3u;
-        if (f == FAST_NOISE) { g = TEXT_F_GAP; j += 3; continue; } /* incl. encoded surrogates */
-        uint32_t key = b0 | b1 << 8 | b2 << 16;
-        if (f == FAST_FULL || key == lk) break;                    /* incl. overlongs */
-        txt[ol] = (char)b0;
-        txt[ol + 1] = (char)b1;
-        txt[ol + 2] = (char)b2;
-        put32x4(os + ol, (uint32_t)j);
-        put32x4(oe + ol, (uint32_t)(j + 3));
-        put32x4(ci + ol, (uint32_t)nc);
-        put8x4(rep + ol, 1, 1);
-        put8x4(fl + ol, (uint8_t)(g | TEXT_F_CHAR_START), (uint8_t)g);
-        lk = key;
-        ol += 3;
-        nc++;
-        g = 0;
-        j += 3;
-      }
-      i = j;
-      gap = g;
-      left -= nc - nch;
-      last = lk;
-      olen = ol;
-      nch = nc;
+      cjk_cursor c = {olen, nch, last, gap};
+      i = cjk_run(n->fast, s, i, len - 3, nch + left - 1, o, &c);
+      gap = c.g;
+      left -= c.nc - nch;
+      last = c.lk;
+      olen = c.ol;
+      nch = c.nc;
       if (i >= len) break;
     }
     size_t at = i;
