@@ -124,9 +124,18 @@ check-one: all
 check: deps
 	@$(MAKE) --no-print-directory check-one
 	@$(MAKE) --no-print-directory check-one SAN=address,undefined
+	@echo "threads under ThreadSanitizer: one engine shared by many scratches, --jobs N"
+	@$(MAKE) --no-print-directory -s SAN=thread VARIANT=tsan build/tsan/tests/test_engine \
+	  build/tsan/bin/netpatrol
+	@mkdir -p build/tsan && : > build/tsan/test-results.txt
+	@TSAN_OPTIONS=halt_on_error=1 tools/record.sh build/tsan/test-results.txt tsan/test_engine \
+	  build/tsan/tests/test_engine threads
+	@TSAN_OPTIONS=halt_on_error=1 BUILD=build/tsan SHARED=$(SHARED) \
+	  tools/record.sh build/tsan/test-results.txt tsan/jobs tests/suites/jobs.sh
 	@echo "build with clang (warnings are errors)"
 	@$(MAKE) --no-print-directory -s CC=clang VARIANT=clang all
-	@tools/sum-results.sh build/default/test-results.txt build/san/test-results.txt
+	@tools/sum-results.sh build/default/test-results.txt build/san/test-results.txt \
+	  build/tsan/test-results.txt
 
 golden-update: all
 	@BUILD=$(BUILD) UPDATE=1 tests/run-golden
