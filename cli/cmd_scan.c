@@ -235,9 +235,66 @@ static int record_slice(worker *w) {
   return 0;
 }
 
+/* --db with coordination: each post waits here (its input line and raw
+ * indicator line) until the coordination stage releases its final verdict, so
+ * the store records what was written, cluster membership included. */
+typedef struct db_entry {
+  size_t in_off, in_len, raw_off, raw_len;
+} db_entry;
+
+typedef struct db_pending {
+  util_buf data;
+  util_vec ent;  /* db_entry, in input order */
+  size_t head;
+} db_pending;
+
+static int pending_push(db_pending *q, const char *in, size_t in_len, const char *raw,
+                        size_t raw_len) {
+  db_entry e = {q->data.len, in_len, q->data.len + in_len, raw_len};
+  if (util_buf_append(&q->data, in, in_len) || util_buf_append(&q->data, raw, raw_len))
+    return -1;
+  return util_vec_push(&q->ent, &e);
+}
+
+/* Records the verdict lines in vbuf (as written) against the oldest waiting posts. */
+static int pending_record(db_pending *q, const scan_opts *o, const util_buf *vbuf) {
+  const char *v = vbuf->data, *end = v ? v + vbuf->len : NULL;
+  while (v && v < end && q->head < q->ent.len) {
+    const char *nl = memchr(v, '\n', (size_t)(end - v));
+    size_t vl = nl ? (size_t)(nl - v) : (size_t)(end - v);
+    const db_entry *e = &UTIL_VEC_AT(&q->ent, db_entry, q->head++);
+    np_error err = {0};
+    if (store_record_scan(o->st, v, vl, q->data.data + e->in_off, e->in_len,
+                          q->data.data + e->raw_off, e->raw_len, o->db_threshold, NULL, &err) < 0 &&
+        err.code != NP_EJSON && err.code != NP_EFIELD) {
+      fprintf(stderr, "netpatrol scan: --db %s: %s\n", o->db, err.message);
+      return -1;
+    }
+    v += vl + 1;
+  }
+  if (q->head == q->ent.len) { /* everything recorded: reuse the buffers */
+    q->head = q->ent.len = 0;
+    util_buf_reset(&q->data);
+  }
+  return 0;
+}
+
+/* Queues a worker's slice (input lines + raw indicator lines) for pending_record. */
+static int pending_slice(db_pending *q, const worker *w) {
+  const char *r = w->dbraw.data, *rend = r ? r + w->dbraw.len : NULL;
+  for (size_t i = w->from; i < w->to; i++) {
+    const char *nl = r ? memchr(r, '\n', (size_t)(rend - r)) : NULL;
+    size_t rl = nl ? (size_t)(nl - r) + 1 : 0;
+    const batch *b = w->b;
+    if (pending_push(q, b->data + b->off[i], b->lens[i], r ? r : "", rl) < 0) return -1;
+    if (nl) r = nl + 1;
+  }
+  return 0;
+}
+
 /* Runs the batch on the workers and writes their outputs in order. */
 static int flush_batch(worker *w, int jobs, batch *b, FILE *out, scan_coord *coord,
-                       util_buf *cbuf) {
+                       util_buf *cbuf, db_pending *pend) {
   size_t per = (b->n + (size_t)jobs - 1) / (size_t)jobs;
   for (int j = 0; j < jobs; j++) {
     w[j].b = b;
@@ -252,7 +309,8 @@ static int flush_batch(worker *w, int jobs, batch *b, FILE *out, scan_coord *coo
   for (int j = 1; j < jobs; j++) pthread_join(w[j].thread, NULL);
   for (int j = 0; j < jobs; j++) {
     if (w[j].failed) return EXIT_INTERNAL;
-    if (w[j].opts->st && record_slice(&w[j]) != 0) return EXIT_IO;
+    if (w[j].opts->st && !coord && record_slice(&w[j]) != 0) return EXIT_IO;
+    if (w[j].opts->st && coord && pending_slice(pend, &w[j]) != 0) return EXIT_INTERNAL;
     if (coord) { /* one verdict line per input line: the coordination stage holds them */
       const char *p = w[j].out.data, *end = p + w[j].out.len;
       for (size_t i = w[j].from; i < w[j].to && p < end; i++) {
@@ -265,6 +323,7 @@ static int flush_batch(worker *w, int jobs, batch *b, FILE *out, scan_coord *coo
       util_buf_reset(cbuf);
       if (scan_coord_drain(coord, cbuf, 0) < 0) return EXIT_INTERNAL;
       if (cbuf->len && fwrite(cbuf->data, 1, cbuf->len, out) != cbuf->len) return EXIT_IO;
+      if (w[j].opts->st && pending_record(pend, w[j].opts, cbuf) != 0) return EXIT_IO;
       continue;
     }
     if (w[j].out.len && fwrite(w[j].out.data, 1, w[j].out.len, out) != w[j].out.len)
@@ -289,6 +348,10 @@ static int scan_stream(const np_engine *e, const scan_opts *o, FILE *in, FILE *o
   int rc = EXIT_OK;
   util_buf cbuf;
   util_buf_init(&cbuf, NULL, 0);
+  db_pending pend;
+  memset(&pend, 0, sizeof pend);
+  util_buf_init(&pend.data, NULL, 0);
+  util_vec_init(&pend.ent, NULL, sizeof(db_entry));
   scan_coord *coord = NULL;
   if (!o->coord.disabled && !o->text_format && !(coord = scan_coord_new(e, &o->coord))) {
     fprintf(stderr, "netpatrol scan: out of memory\n");
@@ -326,7 +389,7 @@ static int scan_stream(const np_engine *e, const scan_opts *o, FILE *in, FILE *o
     if (k == len && !too_long) { w[0].stats.blank++; continue; } /* blank line: not a post */
     if (batch_add(b, line, len, len, too_long, r.line_no) < 0) { rc = EXIT_INTERNAL; break; }
     if (b->n == BATCH_LINES || b->len >= BATCH_BYTES) {
-      rc = flush_batch(w, o->jobs, b, out, coord, &cbuf);
+      rc = flush_batch(w, o->jobs, b, out, coord, &cbuf, &pend);
       if (tty && now_s() - last > 0.5) { progress(&r, t0, 0); last = now_s(); }
     }
   }
@@ -334,11 +397,12 @@ static int scan_stream(const np_engine *e, const scan_opts *o, FILE *in, FILE *o
     fprintf(stderr, "netpatrol scan: read error on %s\n", o->input ? o->input : "stdin");
     rc = EXIT_IO;
   }
-  if (rc == EXIT_OK && b->n) rc = flush_batch(w, o->jobs, b, out, coord, &cbuf);
+  if (rc == EXIT_OK && b->n) rc = flush_batch(w, o->jobs, b, out, coord, &cbuf, &pend);
   if (rc == EXIT_OK && coord) {
     util_buf_reset(&cbuf);
     if (scan_coord_drain(coord, &cbuf, 1) < 0) rc = EXIT_INTERNAL;
     else if (cbuf.len && fwrite(cbuf.data, 1, cbuf.len, out) != cbuf.len) rc = EXIT_IO;
+    else if (o->st && pending_record(&pend, o, &cbuf) != 0) rc = EXIT_IO;
     /* the workers counted verdicts before the coordination stage changed them */
     uint64_t cluster, pileon, raised;
     scan_coord_counts(coord, &cluster, &pileon, &raised);
@@ -363,6 +427,8 @@ done:
   }
   scan_coord_free(coord);
   util_buf_free(&cbuf);
+  util_buf_free(&pend.data);
+  util_vec_free(&pend.ent);
   return rc;
 }
 

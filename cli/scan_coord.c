@@ -434,6 +434,10 @@ int scan_coord_push(scan_coord *c, uint64_t seq, const char *line, size_t len,
 }
 
 /* Writes one held verdict with the coordination fields spliced in. */
+/* Weight a coordination result adds to the score (a medium-severity hit), so a
+ * member raised to review also reaches the default clue threshold. */
+#define COORD_WEIGHT 0.5
+
 static int emit(scan_coord *c, held *h, util_buf *out) {
   const char *s = c->pool.data + h->off;
   if (!h->in_window) return util_buf_append(out, s, h->len);
@@ -442,25 +446,35 @@ static int emit(scan_coord *c, held *h, util_buf *out) {
   if (flags <= 0) return flags < 0 ? flags : util_buf_append(out, s, h->len);
   const char *end = s + h->len;
   while (end > s && (end[-1] == '\n' || end[-1] == '}')) { if (*--end == '}') break; }
-  static const char *const keys[] = {"action", "categories"};
-  span v[2];
-  if (members(s, (size_t)(end - s) + 1, keys, 2, v, "categories") < 0 || !v[1].p ||
-      v[1].p[0] != '[')
+  static const char *const keys[] = {"action", "score", "categories"};
+  span v[3];
+  if (members(s, (size_t)(end - s) + 1, keys, 3, v, "categories") < 0 || !v[2].p ||
+      v[2].p[0] != '[' || !v[1].p || (v[0].p && v[0].p > v[2].p) || v[1].p > v[2].p)
     return util_buf_append(out, s, h->len);
-  const char *cats = v[1].p + 1;
-  const char *pass = v[0].p && v[0].n == 6 && !memcmp(v[0].p, "\"pass\"", 6) ? v[0].p : NULL;
-  int rc = 0;
+  const char *cats = v[2].p + 1;
+  int pass = v[0].p && v[0].n == 6 && !memcmp(v[0].p, "\"pass\"", 6);
+  char score_txt[32];
+  double old = strtod(v[1].p, NULL);
+  snprintf(score_txt, sizeof score_txt, "%.4g", 1.0 - (1.0 - old) * (1.0 - COORD_WEIGHT));
   c->n_cluster += (flags & SCAN_COORD_CLUSTER) != 0;
   c->n_pileon += (flags & SCAN_COORD_PILEON) != 0;
-  c->n_raised += pass && pass < cats;
-  /* everything before the categories, with pass raised to review */
-  if (pass && pass < cats) {
-    rc = util_buf_append(out, s, (size_t)(pass - s));
-    if (!rc) rc = util_buf_append(out, "\"review\"", 8);
-    if (!rc) rc = util_buf_append(out, pass + 6, (size_t)(cats - (pass + 6)));
-  } else {
-    rc = util_buf_append(out, s, (size_t)(cats - s));
+  c->n_raised += pass;
+  /* everything before the categories, with pass raised to review and the
+   * score combined with the coordination weight (values in written order) */
+  const span *first_v = v[0].p && v[0].p < v[1].p ? &v[0] : &v[1];
+  const span *second_v = first_v == &v[0] ? &v[1] : &v[0];
+  const char *at = s;
+  int rc = 0;
+  for (int k = 0; k < 2 && !rc; k++) {
+    const span *x = k == 0 ? first_v : second_v;
+    if (!x->p) continue;
+    rc = util_buf_append(out, at, (size_t)(x->p - at));
+    if (rc) break;
+    if (x == &v[1]) rc = util_buf_append(out, score_txt, strlen(score_txt));
+    else rc = util_buf_append(out, pass ? "\"review\"" : x->p, pass ? 8 : x->n);
+    at = x->p + x->n;
   }
+  if (!rc) rc = util_buf_append(out, at, (size_t)(cats - at));
   const char *first = cats;
   while (first < end && (*first == ' ' || *first == '\t' || *first == '\r' || *first == '\n')) first++;
   int empty = first < end && *first == ']';
