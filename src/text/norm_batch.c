@@ -2,10 +2,10 @@
  * their neighbours (whitespace, Chinese numerals and aliases in digit runs,
  * pack folds and keeps, multi-character folds) are collected as units into a
  * batch, decided together (digit runs, then whitespace) and emitted with
- * repeat squeezing.  A batch starts where the fast path (normalize.c) meets
- * such a character and ends at the first point where nothing decided before
- * depends on anything after: the end of a chunk, or two adjacent plain
- * characters after the last space.  The left context the fast path already
+ * repeat squeezing.  A batch starts where the fast path (normalize.c,
+ * norm_plain.c) meets such a character and ends at the first point where
+ * nothing decided before depends on anything after: the end of a chunk, or
+ * two adjacent plain characters after the last space.  The left context the fast path already
  * emitted enters the batch as at most two "seed" units, so every decision is
  * the one the original chunk-at-a-time algorithm makes (normalize_ref.h). */
 #include <string.h>
@@ -255,7 +255,8 @@ static int finish(norm_state *st, norm_unit *u, size_t m, size_t nseed, unsigned
   }
   /* clean point: the last unit is a breaker; count its token's characters */
   size_t chars = 1;
-  for (size_t k = m - 1; k > 0 && chars < 2 && u[k - 1].cls != TC_SPACE && u[k - 1].cls != TC_SEP; k--)
+  for (size_t k = m - 1; k > 0 && chars < 2 && u[k - 1].cls != TC_SPACE &&
+                         u[k - 1].cls != TC_SEP; k--)
     if (!same_char(st->n, &u[k - 1], &u[k])) chars++;
   st->tok_chars = chars;
   st->last_cls = u[m - 1].cls;
@@ -301,7 +302,8 @@ int text_norm_batch(norm_state *st, const unsigned char *s, size_t len, size_t *
       gap = 0;
       u[m++] = x;
       if (x.cls == TC_CNNUM || (x.flags & U_ALIAS)) has |= HAS_NUMERAL;
-      if (m >= 2 && breaker(&x) && breaker(&u[m - 2]) && !same_char(n, &u[m - 2], &x)) need_right = 0;
+      if (m >= 2 && breaker(&x) && breaker(&u[m - 2]) && !same_char(n, &u[m - 2], &x))
+        need_right = 0;
       st->cm++;
     } else {
       uint32_t e = text_fold_entry(cp), k;
@@ -317,7 +319,8 @@ int text_norm_batch(norm_state *st, const unsigned char *s, size_t len, size_t *
         norm_unit *y = &u[m++];
         *y = (norm_unit){sq[j], (uint32_t)at, (uint32_t)i, (uint8_t)TE_CLASS(se),
                          (uint8_t)TE_DIGIT(se),
-                         (uint8_t)(gap | TEXT_F_FOLDED | ((e & TE_DIGIT_FOLD) ? TEXT_F_DIGIT_FOLD : 0)),
+                         (uint8_t)(gap | TEXT_F_FOLDED |
+                                   ((e & TE_DIGIT_FOLD) ? TEXT_F_DIGIT_FOLD : 0)),
                          0};
         gap = 0;
         if (pack) apply_pack(n, y);

@@ -137,27 +137,13 @@ static int build_aliases(text_normalizer *n, const text_norm_config *cfg, np_err
   return 0;
 }
 
-/* The fast path's tables over the BMP: the action of every code point
- * (generated table + pack declarations, exactly as the general path would
- * fold it), and the 2-bit digest the CJK loop reads: identity Han / other
- * characters that copy through, and noise. */
-static int build_fast(text_normalizer *n, np_error *err) {
+/* The fast path's action table over the BMP: every code point's action
+ * (generated table + pack declarations), exactly as the general path would
+ * fold it (text_norm_act_of). */
+static int build_act(text_normalizer *n, np_error *err) {
   n->act = util_calloc(&n->alloc, 0x10000, sizeof *n->act);
-  n->fast = util_calloc(&n->alloc, 0x10000 / 4, 1);
-  if (!n->act || !n->fast) return util_err(err, NP_ENOMEM, "out of memory");
-  for (uint32_t cp = 0; cp < 0x10000; cp++) {
-    uint32_t a = text_norm_act_of(n, cp), code = FAST_FULL;
-    n->act[cp] = a;
-    if (cp < 0x800) code = FAST_FULL; /* as three bytes: overlong */
-    else if (a == NA_NOISE) code = FAST_NOISE;
-    else if (NA_LEN(a) == 3 && !(a & (NA_HI | 0xC0000000u)) && (NA_CLS(a) == TC_HAN || NA_CLS(a) == TC_OTHER)) {
-      unsigned char b[4];
-      util_utf8_put(cp, (char *)b);
-      if (NA_BYTES(a) == ((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16))
-        code = NA_CLS(a) == TC_HAN ? FAST_HAN : FAST_OTHER;
-    }
-    n->fast[cp >> 2] |= (uint8_t)(code << ((cp & 3) * 2));
-  }
+  if (!n->act) return util_err(err, NP_ENOMEM, "out of memory");
+  for (uint32_t cp = 0; cp < 0x10000; cp++) n->act[cp] = text_norm_act_of(n, cp);
   return 0;
 }
 
@@ -182,7 +168,7 @@ int text_normalizer_new(const text_norm_config *cfg, const np_allocator *a,
   }
   TRY(build_folds(n, cfg, err));
   TRY(build_aliases(n, cfg, err));
-  TRY(build_fast(n, err));
+  TRY(build_act(n, err));
   *out = n;
   return 0;
 fail:
@@ -199,7 +185,6 @@ void text_normalizer_free(text_normalizer *n) {
   util_free(&a, n->fold_from);
   util_free(&a, n->fold_to);
   util_free(&a, n->fold_entry);
-  util_free(&a, n->fast);
   util_free(&a, n->act);
   util_free(&a, n);
 }

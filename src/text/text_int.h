@@ -63,12 +63,7 @@ struct text_normalizer {
   uint32_t alias_min, alias_max, fold_min, fold_max;
   unsigned min_digit_run;
   int squeeze;
-  uint32_t *act;         /* per BMP code point: what the fast path does (NA_* in norm_int.h) */
-  uint8_t *fast;         /* 2 bits per BMP code point (FAST_*), 16 KiB: stays in L1 */
+  uint32_t *act;         /* per BMP code point: what the fast path does (NA_* in norm_int.h);
+                            256 KiB, the hot part stays in cache */
 };
-
-/* What the fast path needs to know of a BMP code point under a normalizer
- * (text_normalizer.fast): anything else is looked up in the full table. */
-enum { FAST_FULL = 0, FAST_HAN = 1, FAST_OTHER = 2, FAST_NOISE = 3 };
-#define TEXT_FAST(n, cp) (((n)->fast[(cp) >> 2] >> (((cp) & 3u) * 2)) & 3u)
 #endif
