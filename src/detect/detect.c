@@ -131,10 +131,30 @@ int detect_run(const detect_input *in, detect_scratch *s, np_error *err) {
   int rc;
   s->items.len = 0;
   memset(s->values, 0, sizeof s->values);
+  /* Every detector but the address one needs an ASCII digit or letter in the
+   * canonical text (Chinese numerals of a number are already folded to digits),
+   * and the address one needs a character that ends an address; most posts have
+   * none of these (6% have a digit, 14% a letter in the Weibo corpus): one cheap
+   * pass decides which scanners run. */
+  unsigned has_digit = 0, has_alpha = 0, has_ender = 0;
+  const unsigned char *t = (const unsigned char *)in->text;
+  for (size_t i = 0; i < in->len; i++) {
+    unsigned c = t[i];
+    if (c < 0x80) {
+      has_digit |= c - '0' < 10u;
+      has_alpha |= (c | 32) - 'a' < 26u;
+    } else if (c >= 0xE0 && i + 2 < in->len) {
+      has_ender |= (unsigned)detect_address_ender(c << 16 | (unsigned)t[i + 1] << 8 | t[i + 2]);
+      i += 2;
+    }
+  }
+  s->ctx.len = 0;
   /* plates before digit runs: "京A12345" must not become the hotline 12345 */
-  if ((rc = detect_context_scan(in, s)) < 0 || (rc = detect_scan_ascii(in, s)) < 0 ||
-      (rc = detect_scan_plates(in, s)) < 0 || (rc = detect_scan_digits(in, s)) < 0 ||
-      (rc = detect_scan_address(in, s)) < 0)
+  if (((has_digit | has_alpha) && (rc = detect_context_scan(in, s)) < 0) ||
+      ((has_digit | has_alpha) && (rc = detect_scan_ascii(in, s)) < 0) ||
+      (has_alpha && (rc = detect_scan_plates(in, s)) < 0) ||
+      (has_digit && (rc = detect_scan_digits(in, s)) < 0) ||
+      (has_ender && (rc = detect_scan_address(in, s)) < 0))
     return util_err(err, rc, "detectors: out of memory");
   sort_items(s);
   compute_values(in, s);
