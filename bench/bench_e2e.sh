@@ -52,6 +52,10 @@ time_cmd() { # name cmd...  → prints "name seconds"
 }
 declare -A secs
 : > "$out/empty.jsonl"
+export NETPATROL_CACHE_DIR="$out/cache"; rm -rf "$NETPATROL_CACHE_DIR"
+secs[cold]=$(NETPATROL_CACHE_DIR=off time_cmd cold "$NP" scan --rules "$out/pack" --quiet --no-detectors "$out/empty.jsonl")
+secs[np1cold]=$(NETPATROL_CACHE_DIR=off time_cmd np1cold "$NP" scan --rules "$out/pack" --quiet --no-detectors "$out/corpus.jsonl")
+"$NP" scan --rules "$out/pack" --quiet "$out/empty.jsonl"   # fills the matcher cache
 secs[start]=$(time_cmd start "$NP" scan --rules "$out/pack" --quiet --no-detectors "$out/empty.jsonl")
 secs[np1]=$(time_cmd np1 "$NP" scan --rules "$out/pack" --quiet --no-detectors "$out/corpus.jsonl")
 secs[np2]=$(time_cmd np2 "$NP" scan --rules "$out/pack" --quiet --no-detectors --jobs 2 "$out/corpus.jsonl")
@@ -68,8 +72,9 @@ echo "$ac"
 printf '\n%-44s %9s %9s %11s\n' "tool (median of $RUNS)" "seconds" "MB/s" "posts/s"
 row() { printf '%-44s %9.3f %9.1f %11.0f\n' "$1" "$2" "$(echo "$mb / 1000000 / $2" | bc -l)" "$(echo "$posts / $2" | bc -l)"; }
 row "netpatrol scan, 1 thread (JSON in+out)" "${secs[np1]}"
+row "  same, cold start (no matcher cache)" "${secs[np1cold]}"
 steady=$(echo "${secs[np1]} - ${secs[start]}" | bc -l)
-row "  same, without start-up (${secs[start]}s compile)" "$steady"
+row "  same, without start-up (${secs[start]}s warm, ${secs[cold]}s cold)" "$steady"
 row "netpatrol scan, --jobs 2" "${secs[np2]}"
 row "netpatrol scan, 1 thread + detectors" "${secs[np1d]}"
 row "raw Vectorscan literals (bench_hs_raw)" "${secs[hs]}"
@@ -77,6 +82,7 @@ row "rg -F -f (ripgrep)" "${secs[rg]}"
 row "python3-ahocorasick" "${secs[ac]}"
 echo
 printf 'ratio netpatrol(1t) / raw Vectorscan : %.2f  (target >= 0.50); without start-up %.2f\n' "$(echo "${secs[hs]} / ${secs[np1]}" | bc -l)" "$(echo "${secs[hs]} / $steady" | bc -l)"
+printf 'ratio cold start / ahocorasick       : %.2f\n' "$(echo "${secs[ac]} / ${secs[np1cold]}" | bc -l)"
 printf 'ratio netpatrol(1t) / ahocorasick    : %.2f  (target >= 5)\n' "$(echo "${secs[ac]} / ${secs[np1]}" | bc -l)"
 printf 'ratio netpatrol(1t) / ripgrep        : %.2f\n' "$(echo "${secs[rg]} / ${secs[np1]}" | bc -l)"
 printf 'ratio --jobs 2 / 1 thread            : %.2f\n' "$(echo "${secs[np1]} / ${secs[np2]}" | bc -l)"

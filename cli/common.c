@@ -41,7 +41,10 @@ const char *cli_sibling(const char *rules_dir, const char *rel, char *buf, size_
 int cli_load_engine(const np_engine_config *cfg, const char *dir, np_engine **out) {
   np_error err = {0};
   np_diagnostics *diag = NULL;
-  int rc = np_engine_compile_dir(cfg, dir, out, &diag, &err);
+  np_engine_config c = *cfg;
+  char cache[4096];
+  if (!c.cache_dir) c.cache_dir = cli_cache_dir(cache, sizeof cache);
+  int rc = np_engine_compile_dir(&c, dir, out, &diag, &err);
   for (size_t i = 0; i < np_diagnostics_count(diag); i++)
     fputs(np_diagnostics_text(diag, i), stderr);
   np_diagnostics_free(diag);
@@ -51,6 +54,28 @@ int cli_load_engine(const np_engine_config *cfg, const char *dir, np_engine **ou
   fprintf(stderr, "netpatrol: %s\n", msg);
   return rc == NP_ERULE ? EXIT_INPUT : rc == NP_EIO ? EXIT_IO : rc == NP_ENOMEM ? EXIT_INTERNAL
                                                                                  : EXIT_INPUT;
+}
+
+static int mkdir_p(char *path) {
+  for (char *p = path + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    int bad = mkdir(path, 0700) != 0 && errno != EEXIST;
+    *p = '/';
+    if (bad) return -1;
+  }
+  return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+const char *cli_cache_dir(char *buf, size_t size) {
+  const char *env = getenv("NETPATROL_CACHE_DIR");
+  if (env && !strcmp(env, "off")) return NULL;
+  const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+  if (env && *env) snprintf(buf, size, "%s", env);
+  else if (xdg && *xdg) snprintf(buf, size, "%s/netpatrol", xdg);
+  else if (home && *home) snprintf(buf, size, "%s/.cache/netpatrol", home);
+  else return NULL;
+  return mkdir_p(buf) == 0 ? buf : NULL;
 }
 
 long long cli_parse_size(const char *s) {

@@ -16,6 +16,10 @@ const char *cli_sibling(const char *rules_dir, const char *rel, char *buf, size_
 /* Compiles the packs in dir; prints every diagnostic on stderr.  Returns an
  * exit code (EXIT_OK on success). */
 int cli_load_engine(const np_engine_config *cfg, const char *dir, np_engine **out);
+/* The matcher cache directory: $NETPATROL_CACHE_DIR ("off" disables), else
+ * $XDG_CACHE_HOME/netpatrol, else $HOME/.cache/netpatrol; created if missing.
+ * NULL when disabled or it cannot be created. */
+const char *cli_cache_dir(char *buf, size_t size);
 /* Parses a non-negative size with an optional k/M/G suffix; -1 if invalid. */
 long long cli_parse_size(const char *s);
 #endif

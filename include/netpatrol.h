@@ -94,6 +94,8 @@ typedef struct np_engine_config {
   int detectors;            /* 1: run PII/indicator detectors (default 1) */
   const char *hoax_path;    /* hoax database JSONL; NULL = none */
   const char *models_dir;   /* directory of *.npm model files; NULL = none */
+  const char *cache_dir;    /* compiled matcher databases are cached here (an existing,
+                               writable directory); NULL = compile every time */
   /* Optional log callback; the library never prints. level: 0 error .. 3 debug */
   void (*log)(int level, const char *message, void *user);
   void *log_user;

@@ -151,6 +151,7 @@ NP_API int np_engine_compile(const np_engine_config *cfg, const np_source *srcs,
   int oom = 0;
   e->cfg.hoax_path = dup_opt(e->alloc, cfg->hoax_path, &oom);
   e->cfg.models_dir = dup_opt(e->alloc, cfg->models_dir, &oom);
+  e->cfg.cache_dir = dup_opt(e->alloc, cfg->cache_dir, &oom);
   rules_set_init(&e->rules, e->alloc);
   util_vec_init(&e->lexicons, e->alloc, sizeof(rules_lexicon *));
   np_diagnostics *diag = util_calloc(e->alloc, 1, sizeof *diag);
@@ -207,6 +208,7 @@ NP_API void np_engine_free(np_engine *e) {
   util_free(e->alloc, e->string_rule);
   util_free(e->alloc, (char *)e->cfg.hoax_path);
   util_free(e->alloc, (char *)e->cfg.models_dir);
+  util_free(e->alloc, (char *)e->cfg.cache_dir);
   np_allocator a = e->cfg.alloc;
   util_free(&a, e);
 }

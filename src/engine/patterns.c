@@ -183,7 +183,8 @@ int engine_patterns_build(np_engine *e, const np_source *srcs, size_t n_srcs, ru
   if (diags->items.len) { rc = NP_ERULE; goto done; }
   size_t bad = 0;
   np_error merr = {0};
-  rc = match_db_build(b.pats.data, b.pats.len, e->alloc, &e->db, &bad, &merr);
+  rc = match_db_build_cached(b.pats.data, b.pats.len, e->alloc, e->cfg.cache_dir, &e->db, &bad,
+                              &merr);
   if (rc == NP_ERULE) {
     const engine_pattern *m = &UTIL_VEC_AT(&b.meta, engine_pattern, bad);
     /* find the string for the diagnostic */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "match/match.h"
+#include "match/match_cache.h"
 #include "util/util.h"
 
 struct match_db {
@@ -39,6 +40,12 @@ static char *escape_literal(const np_allocator *a, const char *s, size_t n) {
 
 int match_db_build(const match_pattern *pats, size_t n, const np_allocator *a, match_db **out,
                    size_t *bad_index, np_error *err) {
+  return match_db_build_cached(pats, n, a, NULL, out, bad_index, err);
+}
+
+int match_db_build_cached(const match_pattern *pats, size_t n, const np_allocator *a,
+                          const char *cache_dir, match_db **out, size_t *bad_index,
+                          np_error *err) {
   int rc = NP_OK;
   *out = NULL;
   match_db *db = util_calloc(a, 1, sizeof *db);
@@ -74,6 +81,10 @@ int match_db_build(const match_pattern *pats, size_t n, const np_allocator *a, m
     }
     if (!exprs[i]) { rc = NP_ENOMEM; goto fail; }
   }
+  match_cache_key key;
+  if (cache_dir && match_cache_key_of(pats, n, &key) < 0) cache_dir = NULL;
+  if (cache_dir && (db->hs = match_cache_load(cache_dir, &key)) != NULL)
+    goto done; /* compiled before from the same patterns: no need to compile again */
   hs_compile_error_t *cerr = NULL;
   hs_error_t hrc = hs_compile_multi((const char *const *)exprs, flags, hsids, (unsigned)n,
                                     HS_MODE_BLOCK, NULL, &db->hs, &cerr);
@@ -83,6 +94,7 @@ int match_db_build(const match_pattern *pats, size_t n, const np_allocator *a, m
     hs_free_compile_error(cerr);
     goto fail;
   }
+  if (cache_dir) match_cache_store(cache_dir, &key, db->hs); /* best effort */
   goto done;
 fail:
   if (rc == NP_ENOMEM) util_err(err, rc, "out of memory building the pattern database");

@@ -31,6 +31,13 @@ typedef struct match_scratch match_scratch; /* one per thread */
  * to the offending pattern's index and err->message from Vectorscan. */
 int match_db_build(const match_pattern *pats, size_t n, const np_allocator *a, match_db **out,
                    size_t *bad_index, np_error *err);
+/* The same, with a cache of compiled databases in cache_dir (NULL: none):
+ * a database compiled before from the very same patterns (and the same
+ * Vectorscan build and CPU) is loaded instead of compiled, and a new one is
+ * stored there (best effort: an unwritable or corrupt cache only costs time). */
+int match_db_build_cached(const match_pattern *pats, size_t n, const np_allocator *a,
+                          const char *cache_dir, match_db **out, size_t *bad_index,
+                          np_error *err);
 void match_db_free(match_db *db);
 size_t match_db_bytes(const match_db *db);
 
