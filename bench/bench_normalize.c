@@ -3,14 +3,14 @@
  * each) and prints MB/s and posts/s as the median of 5 runs (wall and CPU time), plus a hash of
  * all canonical output so a faster-but-wrong change shows up.  The timed runs
  * call text_normalize only (lines are split and the hash is taken outside).  --ref runs the
- * original implementation (src/text/normalize_ref.h) instead, for A/B runs
+ * original implementation (tests/unit/normalize_ref.h) instead, for A/B runs
  * on a busy machine; "best" is the fastest of the runs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "text/text.h"
-#include "text/normalize_ref.h"
+#include "tests/unit/normalize_ref.h"
 #include "util/util.h"
 
 static double now(clockid_t clk) {

@@ -24,9 +24,8 @@ static int cmd_check(const char *dir) {
   np_engine_config cfg;
   np_engine_config_init(&cfg);
   /* Same stages as `rules test` and `scan`, so clf.* names resolve. */
-  char hoax_buf[4096], model_buf[4096];
-  cfg.hoax_path = cli_sibling(dir, "hoaxes/hoaxes.jsonl", hoax_buf, sizeof hoax_buf);
-  cfg.models_dir = cli_sibling(dir, "../models", model_buf, sizeof model_buf);
+  cli_pack_paths paths;
+  cli_pack_defaults(&cfg, dir, &paths);
   int rc = cli_load_engine(&cfg, dir, &e);
   if (rc) return rc;
   np_engine_info info;
@@ -125,9 +124,8 @@ static int cmd_test(const char *dir) {
   np_engine *e = NULL;
   np_engine_config cfg;
   np_engine_config_init(&cfg);
-  char hoax_buf[4096], model_buf[4096];
-  cfg.hoax_path = cli_sibling(dir, "hoaxes/hoaxes.jsonl", hoax_buf, sizeof hoax_buf);
-  cfg.models_dir = cli_sibling(dir, "../models", model_buf, sizeof model_buf);
+  cli_pack_paths paths;
+  cli_pack_defaults(&cfg, dir, &paths);
   int rc = cli_load_engine(&cfg, dir, &e);
   if (rc) return rc;
   np_scratch *s = NULL;

@@ -453,7 +453,7 @@ int cmd_scan(int argc, char **argv) {
   scan_opts o;
   int pa = parse_args(argc, argv, &o);
   if (pa) return pa > 0 ? EXIT_OK : EXIT_USAGE;
-  char rules_buf[4096], hoax_buf[4096], model_buf[4096];
+  char rules_buf[4096];
   const char *rules = cli_rules_dir(o.rules, rules_buf, sizeof rules_buf);
   np_engine_config cfg;
   np_engine_config_init(&cfg);
@@ -461,9 +461,10 @@ int cmd_scan(int argc, char **argv) {
   cfg.detectors = o.detectors;
   cfg.max_line_bytes = (size_t)o.max_line;
   cfg.max_text_bytes = (size_t)o.max_text;
-  cfg.hoax_path = o.hoaxes ? o.hoaxes
-                           : cli_sibling(rules, "hoaxes/hoaxes.jsonl", hoax_buf, sizeof hoax_buf);
-  cfg.models_dir = o.models ? o.models : cli_sibling(rules, "../models", model_buf, sizeof model_buf);
+  cfg.hoax_path = o.hoaxes;
+  cfg.models_dir = o.models;
+  cli_pack_paths paths;
+  cli_pack_defaults(&cfg, rules, &paths);
   np_engine *e = NULL;
   int rc = cli_load_engine(&cfg, rules, &e);
   if (rc) return rc;

@@ -107,9 +107,8 @@ int cmd_serve(int argc, char **argv) {
     np_engine_config cfg;
     np_engine_config_init(&cfg);
     cfg.reveal = 1; /* the store keeps raw values to link on; responses are masked by role */
-    char hoax_buf[4096], model_buf[4096]; /* same stages as `scan`: hoax.* and clf.* */
-    cfg.hoax_path = cli_sibling(dir, "hoaxes/hoaxes.jsonl", hoax_buf, sizeof hoax_buf);
-    cfg.models_dir = cli_sibling(dir, "../models", model_buf, sizeof model_buf);
+    cli_pack_paths paths; /* same stages as `scan`: hoax.* and clf.* */
+    cli_pack_defaults(&cfg, dir, &paths);
     int ec = cli_load_engine(&cfg, dir, &engine);
     if (ec) return ec;
     sc.engine = engine;

@@ -32,10 +32,16 @@ const char *cli_rules_dir(const char *explicit_dir, char *buf, size_t size) {
   return "rules";
 }
 
-const char *cli_sibling(const char *rules_dir, const char *rel, char *buf, size_t size) {
+static const char *sibling(const char *rules_dir, const char *rel, char *buf, size_t size) {
   snprintf(buf, size, "%s/%s", rules_dir, rel);
   struct stat st;
   return stat(buf, &st) == 0 ? buf : NULL;
+}
+
+void cli_pack_defaults(np_engine_config *cfg, const char *rules_dir, cli_pack_paths *p) {
+  if (!cfg->hoax_path)
+    cfg->hoax_path = sibling(rules_dir, "hoaxes/hoaxes.jsonl", p->hoaxes, sizeof p->hoaxes);
+  if (!cfg->models_dir) cfg->models_dir = sibling(rules_dir, "../models", p->models, sizeof p->models);
 }
 
 int cli_load_engine(const np_engine_config *cfg, const char *dir, np_engine **out) {

@@ -7,7 +7,7 @@
  * nothing decided before depends on anything after: the end of a chunk, or
  * two adjacent plain characters after the last space.  The left context the fast path already
  * emitted enters the batch as at most two "seed" units, so every decision is
- * the one the original chunk-at-a-time algorithm makes (normalize_ref.h). */
+ * the one the original chunk-at-a-time algorithm makes (tests/unit/normalize_ref.h). */
 #include <string.h>
 #include "text/norm_int.h"
 #include "util/util.h"

@@ -6,7 +6,7 @@
  * multi-character folds, unusual spacing, pack folds that change a class)
  * goes to the general path (norm_batch.c), which hands back as soon as the
  * fast path can go on.  The output is the same, byte for byte, as the
- * original chunk-at-a-time algorithm (normalize_ref.h, checked by the
+ * original chunk-at-a-time algorithm (tests/unit/normalize_ref.h, checked by the
  * differential tests).  No allocation once buffers have grown. */
 #include "text/norm_int.h"
 

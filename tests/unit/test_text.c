@@ -4,13 +4,13 @@
  * input and over every dev.jsonl text in ../shared, the .norm parser, and
  * differential tests: the optimized text_normalize must agree byte for byte
  * (text and every per-byte array) with the original implementation kept in
- * src/text/normalize_ref.h, on real posts, random mixes and random bytes. */
+ * tests/unit/normalize_ref.h, on real posts, random mixes and random bytes. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../harness.h"
 #include "text/text.h"
-#include "text/normalize_ref.h"
+#include "tests/unit/normalize_ref.h"
 #include "util/util.h"
 
 /* ---- helpers ------------------------------------------------------------ */
