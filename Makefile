@@ -116,8 +116,11 @@ demo: deps
 	@$(BIN) scan examples/posts.jsonl --quiet --output build/demo-verdicts.jsonl
 	@echo "verdicts as JSON Lines: build/demo-verdicts.jsonl"
 
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
 # One suite in one build variant (used by check, and by check SAN=...).
-check-one: all
+check-one:
+	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@BUILD=$(BUILD) SHARED=$(SHARED) tests/run
 
 # The README's second command: every test, plain and under ASan+UBSan.
@@ -125,7 +128,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-one
 	@$(MAKE) --no-print-directory check-one SAN=address,undefined
 	@echo "threads under ThreadSanitizer: one engine shared by many scratches, --jobs N"
-	@$(MAKE) --no-print-directory -s SAN=thread VARIANT=tsan build/tsan/tests/test_engine \
+	@$(MAKE) --no-print-directory -s -j$(NPROC) SAN=thread VARIANT=tsan build/tsan/tests/test_engine \
 	  build/tsan/bin/netpatrol
 	@mkdir -p build/tsan && : > build/tsan/test-results.txt
 	@TSAN_OPTIONS=halt_on_error=1 tools/record.sh build/tsan/test-results.txt tsan/test_engine \
@@ -133,7 +136,7 @@ check: deps
 	@TSAN_OPTIONS=halt_on_error=1 BUILD=build/tsan SHARED=$(SHARED) \
 	  tools/record.sh build/tsan/test-results.txt tsan/jobs tests/suites/jobs.sh
 	@echo "build with clang (warnings are errors)"
-	@$(MAKE) --no-print-directory -s CC=clang VARIANT=clang all
+	@$(MAKE) --no-print-directory -s -j$(NPROC) CC=clang VARIANT=clang all
 	@tools/sum-results.sh build/default/test-results.txt build/san/test-results.txt \
 	  build/tsan/test-results.txt
 
