@@ -23,7 +23,7 @@ static void eval_all(const rules_set *set) {
   double *values = calloc(nv, sizeof *values);
   static const rules_pos two[2] = {{0, 2}, {5, 9}};
   if (!count || !n_pos || !pos || !values) abort();
-  rules_facts f = {count, pos, n_pos, values};
+  rules_facts f = {count, pos, n_pos, values, NULL, NULL, NULL};
   for (int round = 0; round < 3; round++) {
     for (size_t i = 0; i < n; i++) {
       count[i] = round == 0 ? 0 : round == 1 ? 1 : (uint32_t)(i % 3);

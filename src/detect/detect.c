@@ -138,7 +138,12 @@ int detect_run(const detect_input *in, detect_scratch *s, np_error *err) {
    * pass decides which scanners run. */
   unsigned has_digit = 0, has_alpha = 0, has_ender = 0;
   const unsigned char *t = (const unsigned char *)in->text;
-  for (size_t i = 0; i < in->len; i++) {
+  if (in->hints & DETECT_HINTS_VALID) {
+    has_digit = (in->hints & DETECT_HINT_DIGIT) != 0;
+    has_alpha = (in->hints & DETECT_HINT_ALPHA) != 0;
+    has_ender = (in->hints & DETECT_HINT_ADDRESS) != 0;
+  }
+  for (size_t i = 0; !(in->hints & DETECT_HINTS_VALID) && i < in->len; i++) {
     unsigned c = t[i];
     if (c < 0x80) {
       has_digit |= c - '0' < 10u;

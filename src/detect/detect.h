@@ -105,7 +105,18 @@ typedef struct detect_input {
   const char *orig;          /* original text (for case-sensitive values and removed noise) */
   size_t orig_len;
   int64_t now;               /* seconds since the epoch: birth dates after it are invalid */
+  unsigned hints;            /* DETECT_HINT_* when DETECT_HINTS_VALID is set (0: compute) */
 } detect_input;
+
+/* What the text contains, when the caller already knows (the engine learns it
+ * from its one matcher scan): detect_run then skips the scanners that could
+ * find nothing.  Without DETECT_HINTS_VALID detect_run works it out itself. */
+enum {
+  DETECT_HINT_DIGIT = 1,   /* an ASCII digit (numerals of a number are folded to digits) */
+  DETECT_HINT_ALPHA = 2,   /* an ASCII letter */
+  DETECT_HINT_ADDRESS = 4, /* a character an address ends with: 号 栋 幢 座 单 室 层 楼 组 */
+  DETECT_HINTS_VALID = 8
+};
 
 #define DETECT_VALUE_MAX 160
 /* One finding.  Values are NUL-terminated copies (the masked one is built

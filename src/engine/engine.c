@@ -130,6 +130,32 @@ static int map_strings(np_engine *e) {
   return NP_OK;
 }
 
+static void note_clf(uint32_t slot, void *ctx) {
+  void **c = ctx;
+  const np_engine *e = c[0];
+  const char *name = np_engine_value_name(e, slot);
+  if (name && strncmp(name, "clf.", 4) == 0) *(uint8_t *)c[1] |= ENGINE_RULE_READS_CLF;
+}
+
+/* Per rule: can it hold without a string match, does it read classifier
+ * scores; which values are computed lazily; cheap operands first. */
+static int analyze_rules(np_engine *e) {
+  size_t n = e->rules.rules.len;
+  e->rule_flags = util_calloc(e->alloc, n ? n : 1, 1);
+  e->value_lazy = util_calloc(e->alloc, e->values.len ? e->values.len : 1, 1);
+  if (!e->rule_flags || !e->value_lazy) return NP_ENOMEM;
+  for (size_t v = 0; v < e->values.len; v++)
+    e->value_lazy[v] = strncmp(UTIL_VEC_AT(&e->values, char *, v), "clf.", 4) == 0;
+  for (size_t r = 0; r < n; r++) {
+    rules_rule *rule = &UTIL_VEC_AT(&e->rules.rules, rules_rule, r);
+    rules_cheap_first(rule, e->value_lazy);
+    if (rules_needs_strings(rule)) e->rule_flags[r] |= ENGINE_RULE_NEEDS_STRINGS;
+    void *ctx[2] = {e, &e->rule_flags[r]};
+    rules_values_read(rule, note_clf, ctx);
+  }
+  return NP_OK;
+}
+
 static char *dup_opt(const np_allocator *a, const char *s, int *oom) {
   if (!s) return NULL;
   char *d = util_strdup(a, s);
@@ -170,6 +196,7 @@ NP_API int np_engine_compile(const np_engine_config *cfg, const np_source *srcs,
   TRY(parse_rules(e, srcs, n, &diag->d));
   if (diag->d.items.len == 0) {
     TRY(map_strings(e));
+    TRY(analyze_rules(e));
     TRY(mark_used_values(e));
     TRY(engine_classify_prepare(e, err));
     TRY(engine_patterns_build(e, srcs, n, &diag->d, err));
@@ -206,6 +233,8 @@ NP_API void np_engine_free(np_engine *e) {
   engine_values_free(e);
   util_free(e->alloc, e->value_used);
   util_free(e->alloc, e->string_rule);
+  util_free(e->alloc, e->rule_flags);
+  util_free(e->alloc, e->value_lazy);
   util_free(e->alloc, (char *)e->cfg.hoax_path);
   util_free(e->alloc, (char *)e->cfg.models_dir);
   util_free(e->alloc, (char *)e->cfg.cache_dir);

@@ -66,6 +66,10 @@ int engine_detect_run(const np_engine *e, np_scratch *s, np_error *err) {
       .orig = s->post.text,
       .orig_len = s->post.text_len,
       .now = s->post.time > 0 ? s->post.time : d->compiled_at,
+      /* what the matcher scan saw, so detect_run skips the scanners with nothing to find */
+      .hints = DETECT_HINTS_VALID | ((s->triggers & ENGINE_TRIGGER_DIGIT) ? DETECT_HINT_DIGIT : 0) |
+               ((s->triggers & ENGINE_TRIGGER_ALPHA) ? DETECT_HINT_ALPHA : 0) |
+               ((s->triggers & ENGINE_TRIGGER_ADDRESS) ? DETECT_HINT_ADDRESS : 0),
   };
   int rc = detect_run(&in, ds, err);
   if (rc < 0) return rc;

@@ -17,6 +17,20 @@
 #include "text/text.h"
 #include "util/util.h"
 
+/* Hints the one matcher scan gives the stages for free: what a post contains
+ * decides which detectors can find anything in it. */
+enum {
+  ENGINE_TRIGGER_DIGIT = 1,  /* an ASCII digit */
+  ENGINE_TRIGGER_ALPHA = 2,  /* an ASCII letter */
+  ENGINE_TRIGGER_ADDRESS = 4 /* a character that ends an address (号 栋 室 …) */
+};
+
+/* What a rule's condition needs, known at compile time. */
+enum {
+  ENGINE_RULE_NEEDS_STRINGS = 1, /* false unless one of its strings matched: skip otherwise */
+  ENGINE_RULE_READS_CLF = 2      /* reads a classifier score (computed once, on demand) */
+};
+
 /* One compiled matcher pattern and what an accepted match means. */
 typedef struct engine_pattern {
   uint32_t string;      /* rules_string.index this pattern reports to */
@@ -25,6 +39,7 @@ typedef struct engine_pattern {
   uint8_t bound_right;  /* ... and at the end */
   uint8_t is_exclusion; /* matches veto overlapping matches of the same term */
   uint8_t squeezed;     /* the pattern itself contains squeezed repeats */
+  uint8_t trigger;      /* ENGINE_TRIGGER_* bit: not a rule string, a stage hint */
   uint16_t n_chars;     /* canonical characters in the pattern (literals), 0 for regex */
   uint8_t *repeat;      /* per character repeat count of the pattern (NULL if none > 1) */
 } engine_pattern;
@@ -43,6 +58,8 @@ struct np_engine {
   size_t n_terms;
   char **term_names;       /* [n_terms] canonical term text (for evidence) */
   uint32_t *string_rule;   /* [rules.n_strings] rule index owning each string */
+  uint8_t *rule_flags;     /* [rules] ENGINE_RULE_* */
+  uint8_t *value_lazy;     /* [values] computed on first read (classifier scores) */
   uint32_t slot_text_length;
   /* stage state, owned by the stage seam files */
   void *detect;
@@ -62,6 +79,10 @@ struct np_scratch {
   text_norm_out norm;
   util_vec raw;            /* engine_raw */
   int raw_oom;             /* the match callback could not record a match */
+  unsigned triggers;       /* ENGINE_TRIGGER_* seen in this post */
+  int classified;          /* classifier scores of this post are in values */
+  int classify_rc;         /* their error, reported after the rules */
+  np_error *classify_err;
   uint32_t *count;         /* [n_strings] */
   util_vec *pos;           /* [n_strings] vectors of rules_pos (canonical chars) */
   util_vec *spans;         /* [n_strings] vectors of np_span-compatible (orig bytes) */

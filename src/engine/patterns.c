@@ -107,6 +107,33 @@ static int add_lexicon(build_ctx *b, const rules_lexicon *lx, int *term_base) {
   return NP_OK;
 }
 
+/* The detectors' hints ride on the same scan: presence of a digit, a letter
+ * or a character that ends an address (see ENGINE_TRIGGER_*), each reported
+ * at most once per post. */
+static int add_triggers(build_ctx *b) {
+  static const struct { const char *expr; unsigned kind, flags; uint8_t bit; } t[] = {
+      {"[0-9]", MATCH_REGEX, MATCH_F_SINGLE | MATCH_F_NOSTART, ENGINE_TRIGGER_DIGIT},
+      {"[a-z]", MATCH_REGEX, MATCH_F_SINGLE | MATCH_F_NOSTART, ENGINE_TRIGGER_ALPHA},
+      {"号", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
+      {"栋", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
+      {"幢", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
+      {"座", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
+      {"单", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
+      {"室", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
+      {"层", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
+      {"楼", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
+      {"组", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
+  };
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+    engine_pattern m = {0};
+    m.term = -1;
+    m.trigger = t[i].bit;
+    match_pattern p = {t[i].expr, strlen(t[i].expr), t[i].kind, t[i].flags, (unsigned)b->meta.len};
+    if (util_vec_push(&b->meta, &m) < 0 || util_vec_push(&b->pats, &p) < 0) return NP_ENOMEM;
+  }
+  return NP_OK;
+}
+
 int engine_lexicon_find(const np_engine *e, const char *name) {
   for (size_t i = 0; i < e->lexicons.len; i++)
     if (strcmp(UTIL_VEC_AT(&e->lexicons, rules_lexicon *, i)->name, name) == 0) return (int)i;
@@ -181,6 +208,7 @@ int engine_patterns_build(np_engine *e, const np_source *srcs, size_t n_srcs, ru
     }
   }
   if (diags->items.len) { rc = NP_ERULE; goto done; }
+  if (e->cfg.detectors) TRY(add_triggers(&b));
   size_t bad = 0;
   np_error merr = {0};
   rc = match_db_build_cached(b.pats.data, b.pats.len, e->alloc, e->cfg.cache_dir, &e->db, &bad,

@@ -112,9 +112,14 @@ static int filter_matches(const np_engine *e, np_scratch *s) {
   int any_exclusion = 0;
   for (size_t i = 0; i < s->raw.len; i++)
     any_exclusion |= e->patterns[UTIL_VEC_AT(&s->raw, engine_raw, i).pattern].is_exclusion;
+  s->triggers = 0;
   for (size_t i = 0; i < s->raw.len; i++) {
     const engine_raw *r = &UTIL_VEC_AT(&s->raw, engine_raw, i);
     const engine_pattern *p = &e->patterns[r->pattern];
+    if (p->trigger) {
+      s->triggers |= p->trigger;
+      continue;
+    }
     if (p->is_exclusion || r->end <= r->start) continue;
     if (p->bound_left && !bound_left_ok(&s->norm, r->start)) continue;
     if (p->bound_right && !bound_right_ok(&s->norm, r->end)) continue;
@@ -150,13 +155,39 @@ static double severity_weight(np_severity sev) {
   return 0.5;
 }
 
-static int evaluate_rules(const np_engine *e, np_scratch *s) {
-  rules_facts f = {s->count, s->pos_ptr, s->n_pos, s->values};
+/* 1 if some string of the rule matched in this post (a rule's strings have
+ * consecutive indices). */
+static int rule_touched(const np_scratch *s, const rules_rule *rule) {
+  if (!rule->n_strings) return 0;
+  uint32_t first = rule->strings[0].index;
+  for (uint32_t i = 0; i < rule->n_strings; i++)
+    if (s->count[first + i]) return 1;
+  return 0;
+}
+
+/* rules_facts.need: classifier scores, computed once per post on first read. */
+static void need_scores(void *ctx, uint32_t slot) {
+  np_scratch *s = ctx;
+  (void)slot;
+  if (s->classified) return;
+  s->classified = 1;
+  s->classify_rc = engine_classify_run(s->engine, s, s->classify_err);
+}
+
+static int evaluate_rules(const np_engine *e, np_scratch *s, np_error *err) {
+  rules_facts f = {s->count, s->pos_ptr, s->n_pos, s->values, e->value_lazy, need_scores, s};
+  s->classify_rc = 0;
+  s->classify_err = err;
   double keep = 1.0;
   np_action action = NP_ACTION_PASS;
   for (size_t r = 0; r < e->rules.rules.len; r++) {
     const rules_rule *rule = &UTIL_VEC_AT(&e->rules.rules, rules_rule, r);
-    if (!rules_eval(rule, &f)) continue;
+    uint8_t flags = e->rule_flags[r];
+    /* most posts match no string of most rules: skip those that need one */
+    if ((flags & ENGINE_RULE_NEEDS_STRINGS) && (!s->n_touched || !rule_touched(s, rule))) continue;
+    int holds = rules_eval(rule, &f); /* classifier scores computed on first read */
+    if (s->classify_rc < 0) return s->classify_rc;
+    if (!holds) continue;
     size_t first = s->hit_spans.len;
     for (size_t i = 0; i < rule->n_strings; i++) {
       const rules_string *str = &rule->strings[i];
@@ -216,8 +247,12 @@ int engine_scan_post(const np_engine *e, np_scratch *s, const np_post *post, np_
   s->values[e->slot_text_length] = (double)count_chars(post->text, post->text_len);
   if ((rc = engine_detect_run(e, s, err)) < 0) return rc;
   if ((rc = engine_similar_run(e, s, err)) < 0) return rc;
-  if ((rc = engine_classify_run(e, s, err)) < 0) return rc;
-  if ((rc = evaluate_rules(e, s)) < 0) return util_err(err, rc, "out of memory building a verdict");
+  s->classified = 0;
+  if ((rc = evaluate_rules(e, s, err)) < 0) {
+    if (rc == NP_ENOMEM && (!err || err->code != NP_ENOMEM))
+      util_err(err, rc, "out of memory building a verdict");
+    return rc;
+  }
   return NP_OK;
 }
 

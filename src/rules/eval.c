@@ -46,7 +46,9 @@ static double ev(const struct rules_expr *x, uint32_t i, const rules_facts *f) {
     case OP_NUM: return n->num;
     case OP_STR: return f->count[n->a] > 0;
     case OP_COUNT: return f->count[n->a];
-    case OP_VALUE: return f->values ? f->values[n->a] : 0;
+    case OP_VALUE:
+      if (f->lazy && f->lazy[n->a]) f->need(f->need_ctx, n->a);
+      return f->values ? f->values[n->a] : 0;
     case OP_NEG: return -ev(x, n->a, f);
     case OP_NOT: return ev(x, n->a, f) == 0;
     case OP_AND:

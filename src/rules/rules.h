@@ -154,12 +154,28 @@ typedef struct rules_facts {
   const rules_pos *const *pos;  /* [set->n_strings] positions (sorted by start), may be NULL */
   const uint32_t *n_pos;        /* [set->n_strings] entries in pos[i] */
   const double *values;         /* [slots] named values; 0 when not produced */
+  /* Values computed on first read (classifier scores): when lazy[slot] is set,
+   * need(need_ctx, slot) runs before values[slot] is read (it may fill values). */
+  const uint8_t *lazy;
+  void (*need)(void *ctx, uint32_t slot);
+  void *need_ctx;
 } rules_facts;
 
 /* 1 if the rule's condition holds, else 0.  Reads count[] of the rule's
  * strings, pos/n_pos only for near() (false when pos is NULL) and values[]
  * (NULL: every value reads 0).  No allocation; thread-safe. */
 int rules_eval(const rules_rule *r, const rules_facts *f);
+
+/* 1 if the condition is false whenever none of the rule's strings matched
+ * (conservative), so a post where none did need not evaluate it. */
+int rules_needs_strings(const rules_rule *r);
+/* Calls fn(slot) for every named value the condition reads (slots may repeat). */
+void rules_values_read(const rules_rule *r, void (*fn)(uint32_t slot, void *ctx), void *ctx);
+/* Reorders the operands of every and/or of the condition so those that read
+ * no costly named value (costly[slot] != 0) come first — same result, as
+ * evaluation has no side effects — so costly values are computed only when
+ * the cheap tests pass. */
+void rules_cheap_first(rules_rule *r, const uint8_t *costly);
 
 /* Names of the condition keywords, for `netpatrol rules keywords` and docs. */
 extern const char *const rules_keywords[];

@@ -400,7 +400,8 @@ static int run_norm(const char *text, detect_scratch *s, text_norm_out *o) {
   int rc = text_normalize(nz, text, strlen(text), o, NULL);
   text_normalizer_free(nz);
   if (rc < 0) return rc;
-  detect_input in = {o->text, o->len, o->flags, o->orig_start, o->orig_end, text, strlen(text), NOW};
+  detect_input in = {o->text, o->len, o->flags, o->orig_start, o->orig_end, text, strlen(text), NOW,
+                     0 /* no hints: detect_run works them out */};
   return detect_run(&in, s, NULL);
 }
 

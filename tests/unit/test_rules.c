@@ -141,6 +141,13 @@ static size_t count_errors(const char *src) {
 #define R(strings, cond) \
   "rule t { meta: category = \"test.t\" strings: " strings " condition: " cond " }"
 #define ABC "$a = \"aa\" $b = \"bb\" $c = \"cc\""
+/* R() for strings known at run time (one buffer: use the result at once) */
+static char r_dyn_buf[1024];
+#define R_DYN(strings, cond)                                                    \
+  (snprintf(r_dyn_buf, sizeof r_dyn_buf,                                        \
+            "rule t { meta: category = \"test.t\" strings: %s condition: %s }", \
+            (strings), (cond)),                                                 \
+   r_dyn_buf)
 
 #define ASSERT_RULE_MATCH(src, spec) ASSERT_EQ_INT(eval_src((src), (spec)), 1)
 #define ASSERT_RULE_NO_MATCH(src, spec) ASSERT_EQ_INT(eval_src((src), (spec)), 0)
@@ -391,7 +398,7 @@ TEST(near_without_positions_is_false) {
   rules_diags_init(&d, NULL);
   ASSERT_EQ_INT(parse(&set, &d, R("$a = \"x\" $b = \"y\"", "near($a, $b, 5) or #a > 5")), 0);
   uint32_t count[2] = {1, 1};
-  rules_facts f = {count, NULL, NULL, NULL};
+  rules_facts f = {count, NULL, NULL, NULL, NULL, NULL, NULL};
   ASSERT_EQ_INT(rules_eval(rule_at(&set, 0), &f), 0);
   count[0] = 6;
   ASSERT_EQ_INT(rules_eval(rule_at(&set, 0), &f), 1);
@@ -445,7 +452,7 @@ TEST(global_string_indices_across_rules_and_files) {
   ASSERT_STR_EQ(rule_at(&set, 2)->file, "two.rules");
   /* evaluation reads the global index */
   uint32_t count[6] = {0, 0, 0, 0, 0, 1};
-  rules_facts f = {count, NULL, NULL, NULL};
+  rules_facts f = {count, NULL, NULL, NULL, NULL, NULL, NULL};
   ASSERT_EQ_INT(rules_eval(rule_at(&set, 2), &f), 1);
   ASSERT_EQ_INT(rules_eval(rule_at(&set, 0), &f), 0);
   ASSERT_EQ_INT(rules_eval(rule_at(&set, 1), &f), 0);
@@ -467,6 +474,63 @@ static int test_resolver(const char *name, void *ctx) {
   return -1;
 }
 
+TEST(needs_strings_is_conservative) {
+  static const struct { const char *strings, *cond; int needs; } cases[] = {
+      {"$a = \"x\"", "$a", 1},
+      {"$a = \"x\"", "$a and pii.phone > 1", 1},
+      {"$a = \"x\"", "$a or pii.phone > 1", 0},
+      {"$a = \"x\" $b = \"y\"", "$a or near($a, $b, 3)", 1},
+      {"$a = \"x\"", "not $a", 0},
+      {"$a = \"x\"", "#a > 2", 1},
+      {"$a = \"x\"", "#a >= 0", 0},
+      {"$a = \"x\" $b = \"y\"", "1 of ($a, $b)", 1},
+      {"$a = \"x\" $b = \"y\"", "none of ($a, $b) and text.length > 3", 0},
+      {"", "text.length > 3", 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    rules_set set;
+    rules_diags d;
+    rules_set_init(&set, NULL);
+    rules_diags_init(&d, NULL);
+    const char *src = R_DYN(cases[i].strings, cases[i].cond);
+    ASSERT_EQ_INT(rules_parse(&set, "t.rules", src, strlen(src), test_resolver, NULL, &d), NP_OK);
+    if (rules_needs_strings(rule_at(&set, 0)) != cases[i].needs)
+      FAIL_AT("needs_strings(%s) != %d", cases[i].cond, cases[i].needs);
+    rules_diags_free(&d);
+    rules_set_free(&set);
+  }
+}
+
+static int need_calls;
+static void count_need(void *ctx, uint32_t slot) {
+  double *values = ctx;
+  need_calls++;
+  values[slot] = 0.9; /* the "classifier" fills its score */
+}
+
+TEST(costly_values_are_read_last_and_on_demand) {
+  rules_set set;
+  rules_diags d;
+  rules_set_init(&set, NULL);
+  rules_diags_init(&d, NULL);
+  /* written costly-first: after rules_cheap_first the string test runs first */
+  const char *src = R("$a = \"x\"", "pii.phone > 0.5 and $a");
+  ASSERT_EQ_INT(rules_parse(&set, "t.rules", src, strlen(src), test_resolver, NULL, &d), NP_OK);
+  uint8_t costly[4] = {0, 0, 0, 1};
+  rules_cheap_first(&UTIL_VEC_AT(&set.rules, rules_rule, 0), costly);
+  double values[4] = {0};
+  uint32_t count[1] = {0};
+  rules_facts f = {count, NULL, NULL, values, costly, count_need, values};
+  need_calls = 0;
+  ASSERT_EQ_INT(rules_eval(rule_at(&set, 0), &f), 0);
+  ASSERT_EQ_INT(need_calls, 0); /* $a is false: the score was never needed */
+  count[0] = 1;
+  ASSERT_EQ_INT(rules_eval(rule_at(&set, 0), &f), 1);
+  ASSERT_EQ_INT(need_calls, 1);
+  rules_diags_free(&d);
+  rules_set_free(&set);
+}
+
 TEST(values_with_resolver) {
   rules_set set;
   rules_diags d;
@@ -480,7 +544,7 @@ TEST(values_with_resolver) {
   ASSERT(UTIL_VEC_AT(&set.values, char *, 1) == NULL);
   double values[4] = {11, 0, 0, 2};
   uint32_t count[1] = {0};
-  rules_facts f = {count, NULL, NULL, values};
+  rules_facts f = {count, NULL, NULL, values, NULL, NULL, NULL};
   ASSERT_EQ_INT(rules_eval(rule_at(&set, 0), &f), 1);
   values[0] = 10;
   ASSERT_EQ_INT(rules_eval(rule_at(&set, 0), &f), 0);
@@ -1018,7 +1082,7 @@ TEST(huge_rule_file_and_long_chains) {
   ASSERT_EQ_INT(set.n_strings, 6500);
   const rules_rule *big = rule_at(&set, 3000);
   uint32_t *count = calloc(set.n_strings, sizeof *count);
-  rules_facts f = {count, NULL, NULL, NULL};
+  rules_facts f = {count, NULL, NULL, NULL, NULL, NULL, NULL};
   ASSERT_EQ_INT(rules_eval(big, &f), 0);
   for (uint32_t i = 0; i < 250; i++) count[big->strings[i].index] = 1;
   ASSERT_EQ_INT(rules_eval(big, &f), 1);
