@@ -51,6 +51,33 @@ void engine_detect_scratch_free(np_scratch *s) {
   s->detect = NULL;
 }
 
+/* DETECT_HINT_DIGIT / _ALPHA for canonical text (lower case), eight bytes at a
+ * time: "has a byte strictly between m and n" for bytes below 0x80 (bytes of
+ * multi-byte characters are >= 0x80 and never count). */
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
+#define HAS_BETWEEN(x, m, n)                                                               \
+  (((ONES * (127 + (n)) - ((x) & ONES * 127)) & ~(x) & (((x) & ONES * 127) + ONES * (127 - (m)))) & \
+   HIGH)
+
+static unsigned ascii_hints(const char *t, size_t n) {
+  uint64_t d = 0, a = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, t + i, 8);
+    d |= HAS_BETWEEN(w, '0' - 1, '9' + 1);
+    a |= HAS_BETWEEN(w, 'a' - 1, 'z' + 1);
+  }
+  unsigned h = (d ? DETECT_HINT_DIGIT : 0) | (a ? DETECT_HINT_ALPHA : 0);
+  for (; i < n; i++) {
+    unsigned c = (unsigned char)t[i];
+    if (c - '0' < 10u) h |= DETECT_HINT_DIGIT;
+    if (c - 'a' < 26u) h |= DETECT_HINT_ALPHA;
+  }
+  return h;
+}
+
 int engine_detect_run(const np_engine *e, np_scratch *s, np_error *err) {
   const detect_engine *d = e->detect;
   detect_scratch *ds = s->detect;
@@ -66,9 +93,8 @@ int engine_detect_run(const np_engine *e, np_scratch *s, np_error *err) {
       .orig = s->post.text,
       .orig_len = s->post.text_len,
       .now = s->post.time > 0 ? s->post.time : d->compiled_at,
-      /* what the matcher scan saw, so detect_run skips the scanners with nothing to find */
-      .hints = DETECT_HINTS_VALID | ((s->triggers & ENGINE_TRIGGER_DIGIT) ? DETECT_HINT_DIGIT : 0) |
-               ((s->triggers & ENGINE_TRIGGER_ALPHA) ? DETECT_HINT_ALPHA : 0) |
+      /* what the text holds, so detect_run skips the scanners with nothing to find */
+      .hints = DETECT_HINTS_VALID | ascii_hints(s->norm.text, s->norm.len) |
                ((s->triggers & ENGINE_TRIGGER_ADDRESS) ? DETECT_HINT_ADDRESS : 0),
   };
   int rc = detect_run(&in, ds, err);

@@ -20,8 +20,6 @@
 /* Hints the one matcher scan gives the stages for free: what a post contains
  * decides which detectors can find anything in it. */
 enum {
-  ENGINE_TRIGGER_DIGIT = 1,  /* an ASCII digit */
-  ENGINE_TRIGGER_ALPHA = 2,  /* an ASCII letter */
   ENGINE_TRIGGER_ADDRESS = 4 /* a character that ends an address (号 栋 室 …) */
 };
 

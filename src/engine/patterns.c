@@ -107,13 +107,12 @@ static int add_lexicon(build_ctx *b, const rules_lexicon *lx, int *term_base) {
   return NP_OK;
 }
 
-/* The detectors' hints ride on the same scan: presence of a digit, a letter
- * or a character that ends an address (see ENGINE_TRIGGER_*), each reported
- * at most once per post. */
+/* The detectors' address hint rides on the same scan: a character that ends
+ * an address (ENGINE_TRIGGER_ADDRESS), reported at most once per post.
+ * (Character-class regexes for digits and letters would slow the literal
+ * matcher down; engine_detect.c tests those bytes itself.) */
 static int add_triggers(build_ctx *b) {
   static const struct { const char *expr; unsigned kind, flags; uint8_t bit; } t[] = {
-      {"[0-9]", MATCH_REGEX, MATCH_F_SINGLE | MATCH_F_NOSTART, ENGINE_TRIGGER_DIGIT},
-      {"[a-z]", MATCH_REGEX, MATCH_F_SINGLE | MATCH_F_NOSTART, ENGINE_TRIGGER_ALPHA},
       {"号", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
       {"栋", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
       {"幢", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
