@@ -113,8 +113,11 @@ deps:
 demo: deps
 	@$(MAKE) --no-print-directory cli
 	$(BIN) scan examples/posts.jsonl --format text
-	@$(BIN) scan examples/posts.jsonl --quiet --output build/demo-verdicts.jsonl
-	@echo "verdicts as JSON Lines: build/demo-verdicts.jsonl"
+	@echo
+	@echo "== the same posts as JSON Lines verdicts, with the coordination stage (water-army"
+	@echo "== clusters need the whole window, so they show in the JSON output): build/demo-verdicts.jsonl"
+	@$(BIN) scan examples/posts.jsonl --output build/demo-verdicts.jsonl
+	@grep '"spam.coordinated"' build/demo-verdicts.jsonl | cut -c1-160 | head -n 3
 
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 
