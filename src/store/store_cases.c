@@ -198,19 +198,6 @@ int store_cases_json(store *st, const char *status, int limit, int offset, util_
   return rc ? util_err(err, rc, "building case list") : 0;
 }
 
-static int rows(store *st, util_buf *b, const char *key, const char *sql, int64_t id) {
-  sqlite3_stmt *q = NULL;
-  if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK) return NP_EDB;
-  sqlite3_bind_int64(q, 1, id);
-  int rc = util_buf_printf(b, ",\"%s\":[", key);
-  for (int first = 1; !rc && sqlite3_step(q) == SQLITE_ROW; first = 0) {
-    if (!first) rc = util_buf_putc(b, ',');
-    if (!rc) rc = store_json_row_object(b, q);
-  }
-  sqlite3_finalize(q);
-  return rc ? rc : util_buf_putc(b, ']');
-}
-
 int store_case_json(store *st, int64_t case_id, int reveal, util_buf *out, np_error *err) {
   (void)reveal; /* case rows hold no personal data; clue pages mask their own */
   sqlite3_stmt *s = NULL;
@@ -228,16 +215,16 @@ int store_case_json(store *st, int64_t case_id, int reveal, util_buf *out, np_er
   sqlite3_finalize(s);
   if (!rc) out->len--, out->data[out->len] = 0; /* reopen the object */
   if (!rc)
-    rc = rows(st, out, "clues",
+    rc = store_json_rows(st, out, "clues",
               "SELECT id, ext_id, action, score, category, severity, status, time, author,"
               " gang_id FROM clues WHERE case_id=?1 ORDER BY id",
               case_id);
   if (!rc)
-    rc = rows(st, out, "notes",
+    rc = store_json_rows(st, out, "notes",
               "SELECT id, author, body, created_at FROM case_notes WHERE case_id=?1 ORDER BY id",
               case_id);
   if (!rc)
-    rc = rows(st, out, "actions",
+    rc = store_json_rows(st, out, "actions",
               "SELECT id, type, note, actor, created_at FROM actions WHERE case_id=?1 ORDER BY id",
               case_id);
   if (!rc) rc = util_buf_putc(out, '}');

@@ -145,20 +145,6 @@ static int json_indicators(store *st, util_buf *b, json_t *v, int reveal) {
   return rc ? rc : util_buf_putc(b, ']');
 }
 
-/* Appends ,"key":[rows...] for a one-parameter query. */
-static int json_rows(store *st, util_buf *b, const char *key, const char *sql, int64_t id) {
-  sqlite3_stmt *q = NULL;
-  if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK) return NP_EDB;
-  sqlite3_bind_int64(q, 1, id);
-  int rc = util_buf_printf(b, ",\"%s\":[", key);
-  for (int first = 1; !rc && sqlite3_step(q) == SQLITE_ROW; first = 0) {
-    if (!first) rc = util_buf_putc(b, ',');
-    if (!rc) rc = store_json_row_object(b, q);
-  }
-  sqlite3_finalize(q);
-  return rc ? rc : util_buf_putc(b, ']');
-}
-
 /* Hits with their evidence; match text is digit-masked without reveal. */
 static int json_hits(util_buf *b, json_t *v, int reveal) {
   int rc = util_buf_printf(b, ",\"hits\":[");
@@ -222,13 +208,13 @@ int store_clue_json(store *st, int64_t id, int reveal, util_buf *out, np_error *
   sqlite3_finalize(s);
   json_decref(v);
   if (!rc)
-    rc = json_rows(st, out, "links",
+    rc = store_json_rows(st, out, "links",
                    "SELECT CASE WHEN l.a=?1 THEN l.b ELSE l.a END AS clue_id, i.type,"
                    " i.id AS indicator_id FROM clue_links l JOIN indicators i"
                    " ON i.id=l.indicator_id WHERE l.a=?1 OR l.b=?1 ORDER BY 1",
                    id);
   if (!rc)
-    rc = json_rows(st, out, "actions",
+    rc = store_json_rows(st, out, "actions",
                    "SELECT id, case_id, type, note, actor, created_at FROM actions"
                    " WHERE clue_id=?1 OR case_id=(SELECT case_id FROM clues WHERE id=?1)"
                    " ORDER BY id",

@@ -57,4 +57,6 @@ int store_json_indicator_value(util_buf *b, const char *type, const char *value,
 int store_json_segments(util_buf *b, const char *text, const char *verdict_json,
                         const char *ind_json, int reveal);
 int store_json_row_object(util_buf *b, sqlite3_stmt *s);  /* all columns by name */
+/* Appends ,"key":[rows...] for a query whose one parameter is id. */
+int store_json_rows(store *st, util_buf *b, const char *key, const char *sql, int64_t id);
 #endif

@@ -168,3 +168,17 @@ int store_json_segments(util_buf *b, const char *text, const char *verdict_json,
   json_decref(v);
   return rc;
 }
+
+/* Appends ,"key":[rows...] for a query with one integer parameter. */
+int store_json_rows(store *st, util_buf *b, const char *key, const char *sql, int64_t id) {
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK) return NP_EDB;
+  sqlite3_bind_int64(q, 1, id);
+  int rc = util_buf_printf(b, ",\"%s\":[", key);
+  for (int first = 1; !rc && sqlite3_step(q) == SQLITE_ROW; first = 0) {
+    if (!first) rc = util_buf_putc(b, ',');
+    if (!rc) rc = store_json_row_object(b, q);
+  }
+  sqlite3_finalize(q);
+  return rc ? rc : util_buf_putc(b, ']');
+}
