@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 # chromium for the browser test; a CJK font so screenshots show the Chinese text.
 missing=""
 for p in chromium fonts-wqy-zenhei; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+# Node.js and npm from Debian when the machine has none of its own
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 if [ -n "$missing" ] && [ -z "${NP_SKIP_APT:-}" ]; then
   echo "install-web-deps: installing:$missing" >&2
   SUDO=""
