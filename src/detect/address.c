@@ -6,6 +6,9 @@
 #include <string.h>
 #include "detect/detect_int.h"
 
+const char *const detect_address_enders[] = {"号", "栋", "幢", "座", "单", "室",
+                                             "层", "楼", "组", NULL};
+
 static const char *const roads[] = {"路", "街", "道", "巷", "弄", "胡同", "大道"};
 static const char *const units[] = {"号楼", "栋", "幢", "座", "单元", "室", "层", "楼", "号院"};
 static const char *const compounds[] = {"小区", "花园", "公寓", "大厦", "苑", "新村", "家园", "村"};

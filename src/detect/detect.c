@@ -149,7 +149,8 @@ int detect_run(const detect_input *in, detect_scratch *s, np_error *err) {
       has_digit |= c - '0' < 10u;
       has_alpha |= (c | 32) - 'a' < 26u;
     } else if (c >= 0xE0 && i + 2 < in->len) {
-      has_ender |= (unsigned)detect_address_ender(c << 16 | (unsigned)t[i + 1] << 8 | t[i + 2]);
+      for (size_t k = 0; !has_ender && detect_address_enders[k]; k++)
+        has_ender = memcmp(t + i, detect_address_enders[k], 3) == 0;
       i += 2;
     }
   }

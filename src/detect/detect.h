@@ -108,13 +108,18 @@ typedef struct detect_input {
   unsigned hints;            /* DETECT_HINT_* when DETECT_HINTS_VALID is set (0: compute) */
 } detect_input;
 
+/* The characters an address the address detector reports can end with: a
+ * house number (号), a unit (栋 幢 座 单元 室 层 楼) or a rural group (组).
+ * Every one is a 3-byte UTF-8 character.  NULL-terminated. */
+extern const char *const detect_address_enders[];
+
 /* What the text contains, when the caller already knows (the engine learns it
  * from its one matcher scan): detect_run then skips the scanners that could
  * find nothing.  Without DETECT_HINTS_VALID detect_run works it out itself. */
 enum {
   DETECT_HINT_DIGIT = 1,   /* an ASCII digit (numerals of a number are folded to digits) */
   DETECT_HINT_ALPHA = 2,   /* an ASCII letter */
-  DETECT_HINT_ADDRESS = 4, /* a character an address ends with: 号 栋 幢 座 单 室 层 楼 组 */
+  DETECT_HINT_ADDRESS = 4, /* one of detect_address_enders */
   DETECT_HINTS_VALID = 8
 };
 

@@ -76,17 +76,6 @@ static inline int detect_bloom_has(const detect_bloom *b, const char *p, size_t 
   return (int)(b->w[k >> 6] >> (k & 63) & 1);
 }
 
-/* 1 if the 3-byte UTF-8 character k (lead byte in bits 16-23) can end an
- * address the address scanner reports: a house number (号), a unit (栋 幢 座
- * 单元 室 层 楼) or a rural group (组).  Posts without one skip that scanner. */
-static inline int detect_address_ender(uint32_t k) {
-  switch (k) {
-    case 0xE58FB7: case 0xE6A08B: case 0xE5B9A2: case 0xE5BAA7: case 0xE58D95:
-    case 0xE5AEA4: case 0xE5B182: case 0xE6A5BC: case 0xE7BB84: return 1;
-    default: return 0;
-  }
-}
-
 /* ASCII helpers */
 static inline int detect_isdigit(int c) { return c >= '0' && c <= '9'; }
 static inline int detect_isalpha(int c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }

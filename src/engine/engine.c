@@ -119,26 +119,9 @@ static int mark_used_values(np_engine *e) {
   return NP_OK;
 }
 
-static int map_strings(np_engine *e) {
-  e->string_rule = util_calloc(e->alloc, e->rules.n_strings ? e->rules.n_strings : 1,
-                               sizeof(uint32_t));
-  if (!e->string_rule) return NP_ENOMEM;
-  for (size_t r = 0; r < e->rules.rules.len; r++) {
-    const rules_rule *rule = &UTIL_VEC_AT(&e->rules.rules, rules_rule, r);
-    for (size_t i = 0; i < rule->n_strings; i++) e->string_rule[rule->strings[i].index] = (uint32_t)r;
-  }
-  return NP_OK;
-}
 
-static void note_clf(uint32_t slot, void *ctx) {
-  void **c = ctx;
-  const np_engine *e = c[0];
-  const char *name = np_engine_value_name(e, slot);
-  if (name && strncmp(name, "clf.", 4) == 0) *(uint8_t *)c[1] |= ENGINE_RULE_READS_CLF;
-}
-
-/* Per rule: can it hold without a string match, does it read classifier
- * scores; which values are computed lazily; cheap operands first. */
+/* Per rule: can it hold without a string match; which values are computed
+ * lazily (classifier scores); cheap operands first. */
 static int analyze_rules(np_engine *e) {
   size_t n = e->rules.rules.len;
   e->rule_flags = util_calloc(e->alloc, n ? n : 1, 1);
@@ -150,8 +133,6 @@ static int analyze_rules(np_engine *e) {
     rules_rule *rule = &UTIL_VEC_AT(&e->rules.rules, rules_rule, r);
     rules_cheap_first(rule, e->value_lazy);
     if (rules_needs_strings(rule)) e->rule_flags[r] |= ENGINE_RULE_NEEDS_STRINGS;
-    void *ctx[2] = {e, &e->rule_flags[r]};
-    rules_values_read(rule, note_clf, ctx);
   }
   return NP_OK;
 }
@@ -195,7 +176,6 @@ NP_API int np_engine_compile(const np_engine_config *cfg, const np_source *srcs,
   TRY(build_normalizer(e, srcs, n, err));
   TRY(parse_rules(e, srcs, n, &diag->d));
   if (diag->d.items.len == 0) {
-    TRY(map_strings(e));
     TRY(analyze_rules(e));
     TRY(mark_used_values(e));
     TRY(engine_classify_prepare(e, err));
@@ -232,7 +212,6 @@ NP_API void np_engine_free(np_engine *e) {
   text_normalizer_free(e->norm);
   engine_values_free(e);
   util_free(e->alloc, e->value_used);
-  util_free(e->alloc, e->string_rule);
   util_free(e->alloc, e->rule_flags);
   util_free(e->alloc, e->value_lazy);
   util_free(e->alloc, (char *)e->cfg.hoax_path);

@@ -25,8 +25,7 @@ enum {
 
 /* What a rule's condition needs, known at compile time. */
 enum {
-  ENGINE_RULE_NEEDS_STRINGS = 1, /* false unless one of its strings matched: skip otherwise */
-  ENGINE_RULE_READS_CLF = 2      /* reads a classifier score (computed once, on demand) */
+  ENGINE_RULE_NEEDS_STRINGS = 1 /* false unless one of its strings matched: skip otherwise */
 };
 
 /* One compiled matcher pattern and what an accepted match means. */
@@ -55,7 +54,6 @@ struct np_engine {
   size_t n_patterns;
   size_t n_terms;
   char **term_names;       /* [n_terms] canonical term text (for evidence) */
-  uint32_t *string_rule;   /* [rules.n_strings] rule index owning each string */
   uint8_t *rule_flags;     /* [rules] ENGINE_RULE_* */
   uint8_t *value_lazy;     /* [values] computed on first read (classifier scores) */
   uint32_t slot_text_length;

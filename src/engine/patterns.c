@@ -4,6 +4,7 @@
  * normalized with the engine's own normalizer, so text and patterns meet in
  * the same canonical form. */
 #include <string.h>
+#include "detect/detect.h"
 #include "engine/engine_int.h"
 
 typedef struct build_ctx {
@@ -112,22 +113,12 @@ static int add_lexicon(build_ctx *b, const rules_lexicon *lx, int *term_base) {
  * (Character-class regexes for digits and letters would slow the literal
  * matcher down; engine_detect.c tests those bytes itself.) */
 static int add_triggers(build_ctx *b) {
-  static const struct { const char *expr; unsigned kind, flags; uint8_t bit; } t[] = {
-      {"号", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
-      {"栋", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
-      {"幢", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
-      {"座", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
-      {"单", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
-      {"室", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
-      {"层", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
-      {"楼", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
-      {"组", MATCH_LITERAL, MATCH_F_SINGLE, ENGINE_TRIGGER_ADDRESS},
-  };
-  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+  for (size_t i = 0; detect_address_enders[i]; i++) {
     engine_pattern m = {0};
     m.term = -1;
-    m.trigger = t[i].bit;
-    match_pattern p = {t[i].expr, strlen(t[i].expr), t[i].kind, t[i].flags, (unsigned)b->meta.len};
+    m.trigger = ENGINE_TRIGGER_ADDRESS;
+    const char *t = detect_address_enders[i];
+    match_pattern p = {t, strlen(t), MATCH_LITERAL, MATCH_F_SINGLE, (unsigned)b->meta.len};
     if (util_vec_push(&b->meta, &m) < 0 || util_vec_push(&b->pats, &p) < 0) return NP_ENOMEM;
   }
   return NP_OK;

@@ -75,8 +75,7 @@ int match_db_build_cached(const match_pattern *pats, size_t n, const np_allocato
       flags[i] = pats[i].flags & MATCH_F_SINGLE ? HS_FLAG_SINGLEMATCH : 0;
     } else {
       exprs[i] = util_strndup(a, pats[i].expr, pats[i].len);
-      flags[i] = HS_FLAG_UTF8 | HS_FLAG_ALLOWEMPTY;
-      if (!(pats[i].flags & MATCH_F_NOSTART)) flags[i] |= HS_FLAG_SOM_LEFTMOST;
+      flags[i] = HS_FLAG_UTF8 | HS_FLAG_ALLOWEMPTY | HS_FLAG_SOM_LEFTMOST;
       if (pats[i].flags & MATCH_F_SINGLE) flags[i] |= HS_FLAG_SINGLEMATCH;
       if (pats[i].flags & MATCH_F_NOCASE) flags[i] |= HS_FLAG_CASELESS;
       if (pats[i].flags & MATCH_F_DOTALL) flags[i] |= HS_FLAG_DOTALL;

@@ -15,7 +15,6 @@ enum {
   MATCH_F_NOCASE = 1,   /* caseless (regexes only; literals are normalized) */
   MATCH_F_DOTALL = 2,
   MATCH_F_SINGLE = 4,   /* report at most one match per scan (presence tests) */
-  MATCH_F_NOSTART = 8,  /* regex whose start offset is not needed (cheaper) */
 };
 
 typedef struct match_pattern {

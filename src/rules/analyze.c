@@ -1,7 +1,7 @@
 /* analyze.c — static facts about a compiled condition that let the engine do
  * less per post: whether it can only hold when one of the rule's strings
- * matched, and which named values it reads (so costly ones are computed only
- * for rules that get that far). */
+ * matched, and an operand order that reads costly named values last (so they
+ * are computed only for posts that get that far). */
 #include "rules/rules_int.h"
 
 /* 1 if node i is false (zero) whenever every string count is zero.  Conservative:
@@ -38,11 +38,6 @@ int rules_needs_strings(const rules_rule *r) {
   return r && r->cond && r->n_strings > 0 && needs_strings(r->cond, r->cond->root);
 }
 
-void rules_values_read(const rules_rule *r, void (*fn)(uint32_t slot, void *ctx), void *ctx) {
-  if (!r || !r->cond) return;
-  for (uint32_t i = 0; i < r->cond->n_nodes; i++)
-    if (r->cond->nodes[i].op == OP_VALUE) fn(r->cond->nodes[i].a, ctx);
-}
 
 /* 1 if the subtree at i reads a costly named value. */
 static int reads_value(const struct rules_expr *x, uint32_t i, const uint8_t *costly) {

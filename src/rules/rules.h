@@ -169,8 +169,6 @@ int rules_eval(const rules_rule *r, const rules_facts *f);
 /* 1 if the condition is false whenever none of the rule's strings matched
  * (conservative), so a post where none did need not evaluate it. */
 int rules_needs_strings(const rules_rule *r);
-/* Calls fn(slot) for every named value the condition reads (slots may repeat). */
-void rules_values_read(const rules_rule *r, void (*fn)(uint32_t slot, void *ctx), void *ctx);
 /* Reorders the operands of every and/or of the condition so those that read
  * no costly named value (costly[slot] != 0) come first — same result, as
  * evaluation has no side effects — so costly values are computed only when
