@@ -292,16 +292,6 @@ static int pending_slice(db_pending *q, const worker *w) {
   return 0;
 }
 
-/* 1 if the record contains the key "time" anywhere (a cheap, conservative test). */
-static int mentions_time(const char *s, size_t n) {
-  const char *end = s + n;
-  while (n >= 6 && (s = memchr(s, '"', (size_t)(end - s))) != NULL && end - s >= 6) {
-    if (!memcmp(s, "\"time\"", 6)) return 1;
-    s++;
-  }
-  return 0;
-}
-
 /* Runs the batch on the workers and writes their outputs in order. */
 static int flush_batch(worker *w, int jobs, batch *b, FILE *out, scan_coord *coord,
                        util_buf *cbuf, db_pending *pend) {
@@ -327,15 +317,9 @@ static int flush_batch(worker *w, int jobs, batch *b, FILE *out, scan_coord *coo
       for (size_t i = w[j].from; i < w[j].to && p < end; i++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-        const char *in = b->data + b->off[i];
-        size_t in_len = b->too_long[i] ? 0 : b->lens[i];
-        /* a post without "time" can never join a cluster or pile-on: when nothing
-         * is held back it goes straight out (order is kept) */
-        if (scan_coord_held(coord) == 0 && !mentions_time(in, in_len)) {
-          if (util_buf_append(cbuf, p, n) < 0) return EXIT_INTERNAL;
-        } else if (scan_coord_push(coord, b->line_no[i], in, in_len, p, n) < 0) {
+        if (scan_coord_push(coord, b->line_no[i], b->data + b->off[i],
+                            b->too_long[i] ? 0 : b->lens[i], p, n) < 0)
           return EXIT_INTERNAL;
-        }
         p += n;
       }
       if (scan_coord_drain(coord, cbuf, 0) < 0) return EXIT_INTERNAL;

@@ -421,12 +421,24 @@ static int push_record(scan_coord *c, uint64_t seq, const char *line, size_t len
   return add_post(c, seq, t, str[0], c->text.len, str[1], str[2], verdict, vlen, added);
 }
 
+/* 1 if the record contains the key "time" anywhere (a cheap, conservative test). */
+static int mentions_time(const char *s, size_t n) {
+  const char *end = s + n;
+  while (n >= 6 && (s = memchr(s, '"', (size_t)(end - s))) != NULL && end - s >= 6) {
+    if (!memcmp(s, "\"time\"", 6)) return 1;
+    s++;
+  }
+  return 0;
+}
+
 int scan_coord_push(scan_coord *c, uint64_t seq, const char *line, size_t len,
                     const char *verdict, size_t vlen) {
   held h = {seq, c->pool.len, vlen, 0};
   int rc = 0;
-  /* Error records ({"line":…,"error":…}) and unreadable input pass through. */
-  if (vlen < 8 || memcmp(verdict, "{\"line\":", 8))
+  /* Error records ({"line":…,"error":…}) and unreadable input pass through, and
+   * so does a post without "time": it can never join a cluster or a pile-on
+   * (most streams have none), so its record is not read at all. */
+  if ((vlen < 8 || memcmp(verdict, "{\"line\":", 8)) && mentions_time(line, len))
     rc = push_record(c, seq, line, len, verdict, vlen, &h.in_window);
   if (rc == 0) rc = util_buf_append(&c->pool, verdict, vlen);
   if (rc == 0) rc = util_vec_push(&c->held, &h);
